@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Plugins are shared libraries loaded with dlopen; each is its own `.dynamic` product so that no
+// Swift module is linked into both the engine and a plugin (see Docs/plugin-abi.md).
+let package = Package(
+    name: "LLMBench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "llmbench", targets: ["llmbench"]),
+        .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
+        .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
+        .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The C boundary. Nothing else is shared between engine and plugins.
+        .target(name: "CLLMBenchPluginABI"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // I/O-free model: suites, prices, results, statistics.
+        .target(name: "LLMBenchCore", dependencies: ["CLLMBenchPluginABI", .product(name: "Yams", package: "Yams")]),
+        // Runtime: plugin host, runner, store.
+        .target(name: "LLMBenchEngine", dependencies: ["LLMBenchCore", "CLLMBenchPluginABI", "CCurl", "CSQLite"]),
+        // Renderers.
+        .target(name: "LLMBenchReports", dependencies: ["LLMBenchCore", "CLibXML2"]),
+        .executableTarget(
+            name: "llmbench",
+            dependencies: [
+                "LLMBenchCore", "LLMBenchEngine", "LLMBenchReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // For plugin authors only; never linked by the engine.
+        .target(name: "LLMBenchPluginKit", dependencies: ["CLLMBenchPluginABI"]),
+        .target(name: "MockProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Mock", exclude: ["plugin.json"]),
+        .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
+
+        .testTarget(name: "LLMBenchCoreTests", dependencies: ["LLMBenchCore"]),
+        .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore"]),
+        .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore"]),
+    ]
+)

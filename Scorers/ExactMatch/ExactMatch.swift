@@ -1,0 +1,112 @@
+import Foundation
+import LLMBenchPluginKit
+
+/// Compares an answer with the expected value(s). Value 1 when any reference matches, else 0.
+///
+/// Modes: `exact` (after the options below), `normalized` (SQuAD's normalize_answer on both sides),
+/// `contains` (a reference occurs in the output), `regex` (a reference, as a pattern, matches
+/// somewhere in the output). Options, as in lm-evaluation-harness's exact_match, applied in its
+/// order before comparing: `regexes_to_ignore` (each removed from both sides), `ignore_case`,
+/// `ignore_punctuation` (ASCII punctuation removed), `ignore_numbers` (ASCII digits removed).
+struct ExactMatch: ScorerPlugin {
+    static let id = "exact_match"
+    static let displayName = "Exact match"
+    static let version = "1.0.0"
+
+    enum Mode: String { case exact, normalized, contains, regex }
+
+    static let knownOptions: Set<String> = ["mode", "ignore_case", "ignore_punctuation", "ignore_numbers", "regexes_to_ignore"]
+
+    let mode: Mode
+    let ignoreCase: Bool
+    let ignorePunctuation: Bool
+    let ignoreNumbers: Bool
+    let regexesToIgnore: [NSRegularExpression]
+
+    init(options: [String: Any], host: PluginHost) throws(PluginError) {
+        if let unknown = options.keys.sorted().first(where: { !Self.knownOptions.contains($0) }) {
+            throw PluginError(.invalidRequest, "unknown option '\(unknown)' for exact_match; expected one of: \(Self.knownOptions.sorted().joined(separator: ", "))")
+        }
+        let modeName = options["mode"] as? String ?? "exact"
+        guard let mode = Mode(rawValue: modeName) else {
+            throw PluginError(.invalidRequest, "exact_match option 'mode' must be exact, normalized, contains or regex; found '\(modeName)'")
+        }
+        self.mode = mode
+        ignoreCase = try Self.flag(options, "ignore_case")
+        ignorePunctuation = try Self.flag(options, "ignore_punctuation")
+        ignoreNumbers = try Self.flag(options, "ignore_numbers")
+        var patterns: [String] = []
+        if let raw = options["regexes_to_ignore"] {
+            if let one = raw as? String { patterns = [one] } else if let list = raw as? [String] { patterns = list } else {
+                throw PluginError(.invalidRequest, "exact_match option 'regexes_to_ignore' must be a list of patterns")
+            }
+        }
+        regexesToIgnore = try patterns.map { pattern throws(PluginError) in try Self.compile(pattern) }
+    }
+
+    static func flag(_ options: [String: Any], _ key: String) throws(PluginError) -> Bool {
+        guard let raw = options[key] else { return false }
+        guard let value = raw as? Bool else { throw PluginError(.invalidRequest, "exact_match option '\(key)' must be true or false") }
+        return value
+    }
+
+    static func compile(_ pattern: String) throws(PluginError) -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw PluginError(.invalidRequest, "invalid regular expression '\(pattern)': \(error.localizedDescription)")
+        }
+    }
+
+    func score(_ request: ScoreRequest) throws(PluginError) -> ScoreResult {
+        guard !request.expected.isEmpty else {
+            throw PluginError(.invalidRequest, "exact_match needs 'expected' on the test")
+        }
+        let output = prepare(request.output)
+        for (index, reference) in request.expected.enumerated() {
+            let matched: Bool
+            switch mode {
+            case .exact: matched = output == prepare(reference)
+            case .normalized: matched = Self.squadNormalize(output) == Self.squadNormalize(prepare(reference))
+            case .contains: matched = output.contains(prepare(reference))
+            case .regex:
+                let regex = try Self.compile(reference)
+                matched = regex.firstMatch(in: output, range: NSRange(output.startIndex..., in: output)) != nil
+            }
+            if matched {
+                return ScoreResult(value: 1, explanation: "matches reference \(index + 1) (\(mode.rawValue))",
+                                   details: ["mode": mode.rawValue, "matched_reference": index])
+            }
+        }
+        return ScoreResult(value: 0, explanation: "matches none of \(request.expected.count) reference(s) (\(mode.rawValue))",
+                           details: ["mode": mode.rawValue])
+    }
+
+    /// lm-evaluation-harness's order: regexes, case, punctuation, numbers.
+    func prepare(_ text: String) -> String {
+        var text = text
+        for regex in regexesToIgnore {
+            text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+        }
+        if ignoreCase { text = text.lowercased() }
+        if ignorePunctuation { text = String(text.unicodeScalars.filter { !Self.asciiPunctuation.contains($0) }.map(Character.init)) }
+        if ignoreNumbers { text = String(text.unicodeScalars.filter { !("0"..."9").contains($0) }.map(Character.init)) }
+        return text
+    }
+
+    /// Python's string.punctuation.
+    static let asciiPunctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
+    static let articles = try! NSRegularExpression(pattern: "\\b(a|an|the)\\b", options: [.useUnicodeWordBoundaries])
+
+    /// SQuAD v1.1's normalize_answer: lower, drop ASCII punctuation, drop articles, collapse whitespace.
+    static func squadNormalize(_ text: String) -> String {
+        let lowered = text.lowercased()
+        let noPunctuation = String(String.UnicodeScalarView(lowered.unicodeScalars.filter { !asciiPunctuation.contains($0) }))
+        let noArticles = articles.stringByReplacingMatches(
+            in: noPunctuation, range: NSRange(noPunctuation.startIndex..., in: noPunctuation), withTemplate: " ")
+        return noArticles.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+@_cdecl("llmbench_plugin_entry")
+public func llmbench_plugin_entry() -> UnsafeRawPointer { PluginExport.scorer(ExactMatch.self) }

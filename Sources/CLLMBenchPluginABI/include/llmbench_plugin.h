@@ -1,0 +1,183 @@
+/*
+ * llmbench_plugin.h — the only thing the LLMBench engine and its plugins share.
+ *
+ * A plugin is a shared library exporting one C function, `llmbench_plugin_entry`, that returns a
+ * pointer to a static `llmbench_plugin` table. Every struct in this header starts with
+ * `abi_major`, `abi_minor`, `struct_size`; fields are only ever appended, so a reader checks
+ * `struct_size` before touching a field added in a later minor version.
+ *
+ * Rules that hold everywhere:
+ *  - Strings are UTF-8, passed as pointer + length; they are NOT NUL-terminated unless stated.
+ *  - A pointer handed to a callee is borrowed: valid only until that call returns. Copy to keep.
+ *  - Requests, results and details cross the boundary as JSON text (see Docs/plugin-abi.md).
+ *  - No C++ or Swift type crosses. Plugins never unload; the engine never calls dlclose.
+ *
+ * See Docs/plugin-abi.md for the JSON shapes and a walk-through.
+ */
+#ifndef LLMBENCH_PLUGIN_H
+#define LLMBENCH_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LLMBENCH_ABI_MAJOR 1
+#define LLMBENCH_ABI_MINOR 0
+
+/* The one exported symbol's name. */
+#define LLMBENCH_PLUGIN_ENTRY_SYMBOL "llmbench_plugin_entry"
+
+#if defined(_WIN32)
+#define LLMBENCH_EXPORT __declspec(dllexport)
+#else
+#define LLMBENCH_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ---- Status and error codes (DESIGN.md "Failures are codes with a message") ---------------- */
+typedef enum llmbench_status {
+    LLMBENCH_OK = 0,
+    LLMBENCH_ERR_INVALID_REQUEST = 1,  /* the request (or plugin config) is wrong; not retried */
+    LLMBENCH_ERR_AUTH = 2,             /* missing or rejected credentials */
+    LLMBENCH_ERR_NOT_FOUND = 3,        /* unknown model or endpoint */
+    LLMBENCH_ERR_RATE_LIMITED = 4,     /* retry after `retry_after_ms` if >= 0 */
+    LLMBENCH_ERR_TIMEOUT = 5,
+    LLMBENCH_ERR_SERVER = 6,           /* the provider failed (5xx) */
+    LLMBENCH_ERR_NETWORK = 7,          /* connection refused, reset, DNS ... */
+    LLMBENCH_ERR_MALFORMED_RESPONSE = 8,
+    LLMBENCH_ERR_CONTENT_FILTER = 9,
+    LLMBENCH_ERR_CANCELLED = 10,       /* the host asked to stop */
+    LLMBENCH_ERR_INTERNAL = 11         /* a bug or unexpected state inside the plugin */
+} llmbench_status;
+
+typedef enum llmbench_plugin_kind {
+    LLMBENCH_KIND_PROVIDER = 1,
+    LLMBENCH_KIND_SCORER = 2
+} llmbench_plugin_kind;
+
+/* Capability bits in llmbench_plugin.capabilities. */
+#define LLMBENCH_CAP_STREAMING  (1ull << 0) /* provider: emits deltas as they arrive */
+#define LLMBENCH_CAP_EMBEDDINGS (1ull << 1) /* provider: `embed` is non-NULL */
+#define LLMBENCH_CAP_SIMULATED  (1ull << 2) /* provider: answers are simulated (reports say so) */
+#define LLMBENCH_CAP_NETWORK    (1ull << 3) /* provider: talks to a remote API through host->http */
+
+typedef enum llmbench_log_level {
+    LLMBENCH_LOG_DEBUG = 0,
+    LLMBENCH_LOG_INFO = 1,
+    LLMBENCH_LOG_WARNING = 2,
+    LLMBENCH_LOG_ERROR = 3
+} llmbench_log_level;
+
+/* ---- Events: everything a call produces travels as events -------------------------------- */
+typedef enum llmbench_event_kind {
+    LLMBENCH_EVENT_TEXT_DELTA = 1,      /* data: visible text appended to the answer */
+    LLMBENCH_EVENT_REASONING_DELTA = 2, /* data: reasoning/thinking text (not part of the answer) */
+    LLMBENCH_EVENT_USAGE = 3,           /* data: JSON usage object, see Docs/plugin-abi.md */
+    LLMBENCH_EVENT_FINISH = 4,          /* data: finish reason ("stop", "length", ...) */
+    LLMBENCH_EVENT_ERROR = 5,           /* error_code, data: message, http_status, retry_after_ms */
+    LLMBENCH_EVENT_RESULT = 6           /* data: JSON result of score/embed calls */
+} llmbench_event_kind;
+
+typedef struct llmbench_event {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;      /* sizeof(llmbench_event) as the emitter compiled it */
+    int32_t kind;              /* llmbench_event_kind */
+    const char *data;          /* borrowed for the duration of emit(); may be NULL when data_len == 0 */
+    size_t data_len;
+    int32_t error_code;        /* llmbench_status, for LLMBENCH_EVENT_ERROR; else 0 */
+    int32_t http_status;       /* the HTTP status behind an error, 0 if none */
+    int64_t retry_after_ms;    /* for rate limits: how long the provider asked to wait; -1 if not said */
+} llmbench_event;
+
+/*
+ * One call (a completion, a score, an embedding). Built by the engine, borrowed by the plugin for
+ * the duration of the call that receives it.
+ */
+typedef struct llmbench_call {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;
+    uint32_t reserved0;
+    void *host_call;           /* opaque; pass back to emit() and host->is_cancelled() */
+    const char *request_json;  /* borrowed; the request as JSON (Docs/plugin-abi.md) */
+    size_t request_len;
+    /*
+     * Emit one event. Call it from the thread that received the call, or from any one thread at a
+     * time if the plugin hands work elsewhere, never concurrently for the same call and never
+     * after the call has returned. The engine copies what it needs and stamps the event with its
+     * own monotonic clock. Returns 0 to go on, non-zero when the host wants the call to stop
+     * (the plugin should then return LLMBENCH_ERR_CANCELLED promptly).
+     */
+    int32_t (*emit)(void *host_call, const llmbench_event *event);
+} llmbench_call;
+
+/* ---- The HTTP service (filled from ABI 1.1 on; NULL before) --------------------------------- */
+/* Reserved so that adding it does not move any field of llmbench_host. */
+struct llmbench_http_service;
+
+/* ---- The host table, handed to every plugin instance ------------------------------------- */
+typedef struct llmbench_host {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;
+    uint32_t reserved0;
+    void *context;             /* opaque; pass back to the functions below */
+    /* Log a message. Any thread. `message` is borrowed. Never pass secrets. */
+    void (*log)(void *context, int32_t level, const char *message, size_t message_len);
+    /* Memory that outlives a call and is freed by the other side. Any thread. */
+    void *(*alloc)(void *context, size_t size);
+    void (*free)(void *context, void *pointer);
+    /* Non-zero once the host wants `host_call` (or the whole run, when host_call is NULL) to stop. Any thread. */
+    int32_t (*is_cancelled)(void *context, void *host_call);
+    /* The engine's HTTP service; NULL in ABI 1.0. Plugins check for NULL and struct_size. */
+    const struct llmbench_http_service *http;
+} llmbench_host;
+
+/* ---- The plugin table, returned by llmbench_plugin_entry --------------------------------- */
+typedef struct llmbench_plugin {
+    uint32_t abi_major;          /* LLMBENCH_ABI_MAJOR the plugin was built with; must equal the engine's */
+    uint32_t abi_minor;
+    uint32_t struct_size;        /* sizeof(llmbench_plugin) as the plugin compiled it */
+    int32_t kind;                /* llmbench_plugin_kind */
+    const char *id;              /* NUL-terminated, static: "openai", "exact_match" ... */
+    const char *display_name;    /* NUL-terminated, static */
+    const char *version;         /* NUL-terminated, static: the plugin's own version */
+    uint64_t capabilities;       /* LLMBENCH_CAP_* bits */
+
+    /*
+     * Make an instance from a JSON config (provider: Docs/plugin-abi.md "Provider config"; scorer:
+     * its options). On failure return a non-OK status and write a message to *error_out (allocated
+     * with host->alloc, NUL-terminated; the host frees it). Called from one thread at a time.
+     * `host` outlives every instance.
+     */
+    int32_t (*create)(const llmbench_host *host, const char *config_json, size_t config_len,
+                      void **instance_out, char **error_out);
+    /* Release an instance. Called once per successful create, after all its calls returned. */
+    void (*destroy)(void *instance);
+
+    /*
+     * Provider: run one completion. Emits TEXT_DELTA/REASONING_DELTA as text arrives, USAGE, then
+     * FINISH; or an ERROR event and the matching non-OK return. Blocking. May be called from many
+     * threads at once on the same instance: it must be reentrant. NULL for scorers.
+     */
+    int32_t (*complete)(void *instance, const llmbench_call *call);
+    /* Provider, optional (LLMBENCH_CAP_EMBEDDINGS): emits one RESULT {"embeddings": [[...]], "usage": {...}}. */
+    int32_t (*embed)(void *instance, const llmbench_call *call);
+    /*
+     * Scorer: score one output. Emits one RESULT event with {"value", "passed", "explanation",
+     * "details"}; or an ERROR event and a non-OK return. Reentrant, like complete. NULL for providers.
+     */
+    int32_t (*score)(void *instance, const llmbench_call *call);
+} llmbench_plugin;
+
+/* The entry point every plugin exports. Returns a static table; never NULL. Any thread, idempotent. */
+typedef const llmbench_plugin *(*llmbench_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLMBENCH_PLUGIN_H */

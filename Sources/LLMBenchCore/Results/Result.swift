@@ -1,0 +1,227 @@
+import Foundation
+
+/// Tokens as the provider reported them. `inputTokens` includes cached reads and cache writes;
+/// `outputTokens` includes reasoning tokens. `estimated` marks counts the provider did not report.
+public struct Usage: Sendable, Equatable {
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cachedInputTokens: Int?
+    public var cacheWriteTokens: Int?
+    public var reasoningTokens: Int?
+    public var estimated: Bool
+
+    public init(inputTokens: Int, outputTokens: Int, cachedInputTokens: Int? = nil, cacheWriteTokens: Int? = nil,
+                reasoningTokens: Int? = nil, estimated: Bool = false)
+    {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.cacheWriteTokens = cacheWriteTokens
+        self.reasoningTokens = reasoningTokens
+        self.estimated = estimated
+    }
+
+    /// Reads the ABI's usage JSON (Docs/plugin-abi.md).
+    public init?(json: JSONValue) {
+        guard let input = json["input_tokens"]?.intValue, let output = json["output_tokens"]?.intValue else { return nil }
+        self.init(inputTokens: input, outputTokens: output, cachedInputTokens: json["cached_input_tokens"]?.intValue,
+                  cacheWriteTokens: json["cache_write_tokens"]?.intValue, reasoningTokens: json["reasoning_tokens"]?.intValue,
+                  estimated: json["estimated"]?.boolValue ?? false)
+    }
+
+    public var json: JSONValue {
+        .object([
+            "input_tokens": JSONValue(inputTokens), "output_tokens": JSONValue(outputTokens),
+            "cached_input_tokens": JSONValue(cachedInputTokens), "cache_write_tokens": JSONValue(cacheWriteTokens),
+            "reasoning_tokens": JSONValue(reasoningTokens), "estimated": .bool(estimated),
+        ])
+    }
+}
+
+/// The classes of failure (DESIGN.md). The plugin classifies; the engine decides what to retry.
+public enum ErrorKind: String, Sendable, CaseIterable {
+    case invalidRequest = "invalid_request"
+    case auth
+    case notFound = "not_found"
+    case rateLimited = "rate_limited"
+    case timeout
+    case server
+    case network
+    case malformedResponse = "malformed_response"
+    case contentFilter = "content_filter"
+    case cancelled
+    case `internal`
+    /// A scorer failed on an answer (the request itself succeeded).
+    case scorer
+
+    /// Maps an ABI status code (llmbench_status) to a kind.
+    public init(statusCode: Int32) {
+        switch statusCode {
+        case 1: self = .invalidRequest
+        case 2: self = .auth
+        case 3: self = .notFound
+        case 4: self = .rateLimited
+        case 5: self = .timeout
+        case 6: self = .server
+        case 7: self = .network
+        case 8: self = .malformedResponse
+        case 9: self = .contentFilter
+        case 10: self = .cancelled
+        default: self = .internal
+        }
+    }
+}
+
+public struct RequestError: Sendable, Equatable, Error {
+    public var kind: ErrorKind
+    public var message: String
+    public var httpStatus: Int?
+    public var retryAfterMs: Int?
+
+    public init(kind: ErrorKind, message: String, httpStatus: Int? = nil, retryAfterMs: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.httpStatus = httpStatus
+        self.retryAfterMs = retryAfterMs
+    }
+}
+
+/// What one scorer said about one answer, and whether its threshold was met.
+public struct ScoreOutcome: Sendable, Equatable {
+    public var scorer: String
+    /// In [0, 1]; nil when the scorer failed.
+    public var value: Double?
+    public var passed: Bool
+    public var threshold: Double?
+    public var explanation: String?
+    public var details: JSONValue
+    public var error: String?
+
+    public init(scorer: String, value: Double?, passed: Bool, threshold: Double?, explanation: String? = nil,
+                details: JSONValue = .object([:]), error: String? = nil)
+    {
+        self.scorer = scorer
+        self.value = value
+        self.passed = passed
+        self.threshold = threshold
+        self.explanation = explanation
+        self.details = details
+        self.error = error
+    }
+
+    public var json: JSONValue {
+        .object([
+            "scorer": .string(scorer), "value": JSONValue(value), "passed": .bool(passed), "threshold": JSONValue(threshold),
+            "explanation": JSONValue(explanation), "details": details, "error": JSONValue(error),
+        ])
+    }
+
+    public init?(json: JSONValue) {
+        guard let scorer = json["scorer"]?.stringValue else { return nil }
+        self.init(scorer: scorer, value: json["value"]?.doubleValue, passed: json["passed"]?.boolValue ?? false,
+                  threshold: json["threshold"]?.doubleValue, explanation: json["explanation"]?.stringValue,
+                  details: json["details"] ?? .object([:]), error: json["error"]?.stringValue)
+    }
+}
+
+public enum ResultStatus: String, Sendable {
+    case ok
+    case error
+}
+
+/// One test × provider × repeat, with everything measured about it.
+public struct BenchResult: Sendable, Equatable {
+    public var test: String
+    public var category: String
+    public var provider: String
+    public var plugin: String
+    public var model: String
+    public var repeatIndex: Int
+    public var status: ResultStatus
+    public var error: RequestError?
+    /// Monotonic wall times in milliseconds (Docs/metrics.md). nil when not measured.
+    public var latencyMs: Double?
+    public var ttftMs: Double?
+    public var ttfotMs: Double?
+    public var usage: Usage?
+    /// nil: no price for this model (never reported as zero).
+    public var costUSD: Double?
+    public var quality: Double?
+    public var passed: Bool
+    public var scores: [ScoreOutcome]
+    public var output: String
+    public var reasoning: String?
+    public var finishReason: String?
+    public var attempts: Int
+    /// Answers from a simulated provider (Mock): reports mark them.
+    public var simulated: Bool
+    /// When the request started, as a Unix time in seconds.
+    public var startedAt: Double
+
+    public init(test: String, category: String, provider: String, plugin: String, model: String, repeatIndex: Int,
+                status: ResultStatus, error: RequestError? = nil, latencyMs: Double? = nil, ttftMs: Double? = nil,
+                ttfotMs: Double? = nil, usage: Usage? = nil, costUSD: Double? = nil, quality: Double? = nil,
+                passed: Bool = false, scores: [ScoreOutcome] = [], output: String = "", reasoning: String? = nil,
+                finishReason: String? = nil, attempts: Int = 1, simulated: Bool = false, startedAt: Double = 0)
+    {
+        self.test = test
+        self.category = category
+        self.provider = provider
+        self.plugin = plugin
+        self.model = model
+        self.repeatIndex = repeatIndex
+        self.status = status
+        self.error = error
+        self.latencyMs = latencyMs
+        self.ttftMs = ttftMs
+        self.ttfotMs = ttfotMs
+        self.usage = usage
+        self.costUSD = costUSD
+        self.quality = quality
+        self.passed = passed
+        self.scores = scores
+        self.output = output
+        self.reasoning = reasoning
+        self.finishReason = finishReason
+        self.attempts = attempts
+        self.simulated = simulated
+        self.startedAt = startedAt
+    }
+
+    /// Time per output token after the first, in ms (Docs/metrics.md); nil when undefined.
+    public var tpotMs: Double? {
+        guard let latencyMs, let ttftMs, let out = usage?.outputTokens, out > 1 else { return nil }
+        return (latencyMs - ttftMs) / Double(out - 1)
+    }
+
+    /// Output tokens per second of decoding; nil when undefined.
+    public var decodeTPS: Double? {
+        guard let latencyMs, let ttftMs, let out = usage?.outputTokens, latencyMs > ttftMs else { return nil }
+        return Double(out) / ((latencyMs - ttftMs) / 1000)
+    }
+}
+
+/// A stored run: what ran, when, on which prices.
+public struct RunInfo: Sendable, Equatable {
+    public var id: String
+    public var suite: String
+    public var suiteDigest: String
+    public var startedAt: Double
+    public var finishedAt: Double?
+    public var prices: PriceSnapshot
+    public var concurrency: Int
+    public var notices: [String]
+
+    public init(id: String, suite: String, suiteDigest: String, startedAt: Double, finishedAt: Double? = nil,
+                prices: PriceSnapshot, concurrency: Int = 1, notices: [String] = [])
+    {
+        self.id = id
+        self.suite = suite
+        self.suiteDigest = suiteDigest
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.prices = prices
+        self.concurrency = concurrency
+        self.notices = notices
+    }
+}

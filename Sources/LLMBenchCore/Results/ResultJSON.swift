@@ -1,0 +1,121 @@
+/// The JSON form of results: the contract of `--json` and `report --format json` (Docs/output-formats.md),
+/// and how the store keeps each result.
+extension BenchResult {
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "test": .string(test), "category": .string(category), "provider": .string(provider), "plugin": .string(plugin),
+            "model": .string(model), "repeat": JSONValue(repeatIndex), "status": .string(status.rawValue),
+            "error": error.map { e in
+                .object(["kind": .string(e.kind.rawValue), "message": .string(e.message), "http_status": JSONValue(e.httpStatus),
+                         "retry_after_ms": JSONValue(e.retryAfterMs)])
+            } ?? .null,
+            "latency_ms": JSONValue(latencyMs), "ttft_ms": JSONValue(ttftMs), "ttfot_ms": JSONValue(ttfotMs),
+            "tpot_ms": JSONValue(tpotMs), "decode_tps": JSONValue(decodeTPS),
+            "input_tokens": JSONValue(usage?.inputTokens), "output_tokens": JSONValue(usage?.outputTokens),
+            "cached_input_tokens": JSONValue(usage?.cachedInputTokens), "cache_write_tokens": JSONValue(usage?.cacheWriteTokens),
+            "reasoning_tokens": JSONValue(usage?.reasoningTokens), "tokens_estimated": JSONValue(usage?.estimated),
+            "cost_usd": JSONValue(costUSD), "quality": JSONValue(quality), "passed": .bool(passed),
+            "scores": .array(scores.map(\.json)), "output": .string(output), "reasoning": JSONValue(reasoning),
+            "finish_reason": JSONValue(finishReason), "attempts": JSONValue(attempts), "simulated": .bool(simulated),
+            "started_at": .number(startedAt),
+        ]
+        if usage == nil { object["tokens_estimated"] = .null }
+        return .object(object)
+    }
+
+    public init?(json: JSONValue) {
+        guard let test = json["test"]?.stringValue, let provider = json["provider"]?.stringValue,
+              let status = json["status"]?.stringValue.flatMap(ResultStatus.init(rawValue:)) else { return nil }
+        var usage: Usage?
+        if let input = json["input_tokens"]?.intValue, let output = json["output_tokens"]?.intValue {
+            usage = Usage(inputTokens: input, outputTokens: output, cachedInputTokens: json["cached_input_tokens"]?.intValue,
+                          cacheWriteTokens: json["cache_write_tokens"]?.intValue, reasoningTokens: json["reasoning_tokens"]?.intValue,
+                          estimated: json["tokens_estimated"]?.boolValue ?? false)
+        }
+        var error: RequestError?
+        if let e = json["error"], !e.isNull {
+            error = RequestError(kind: e["kind"]?.stringValue.flatMap(ErrorKind.init(rawValue:)) ?? .internal,
+                                 message: e["message"]?.stringValue ?? "", httpStatus: e["http_status"]?.intValue,
+                                 retryAfterMs: e["retry_after_ms"]?.intValue)
+        }
+        self.init(
+            test: test, category: json["category"]?.stringValue ?? "general", provider: provider,
+            plugin: json["plugin"]?.stringValue ?? "", model: json["model"]?.stringValue ?? "",
+            repeatIndex: json["repeat"]?.intValue ?? 0, status: status, error: error,
+            latencyMs: json["latency_ms"]?.doubleValue, ttftMs: json["ttft_ms"]?.doubleValue, ttfotMs: json["ttfot_ms"]?.doubleValue,
+            usage: usage, costUSD: json["cost_usd"]?.doubleValue, quality: json["quality"]?.doubleValue,
+            passed: json["passed"]?.boolValue ?? false, scores: json["scores"]?.arrayValue?.compactMap(ScoreOutcome.init(json:)) ?? [],
+            output: json["output"]?.stringValue ?? "", reasoning: json["reasoning"]?.stringValue,
+            finishReason: json["finish_reason"]?.stringValue, attempts: json["attempts"]?.intValue ?? 1,
+            simulated: json["simulated"]?.boolValue ?? false, startedAt: json["started_at"]?.doubleValue ?? 0)
+    }
+}
+
+extension RunInfo {
+    public var json: JSONValue {
+        .object([
+            "id": .string(id), "suite": .string(suite), "suite_digest": .string(suiteDigest),
+            "started": .string(Timestamps.iso8601(startedAt)), "finished": finishedAt.map { .string(Timestamps.iso8601($0)) } ?? .null,
+            "price_snapshot": prices.json, "concurrency": JSONValue(concurrency), "notices": .array(notices.map { .string($0) }),
+        ])
+    }
+}
+
+/// A finished run with its results, ready to render.
+public struct RunReport: Sendable {
+    public var run: RunInfo
+    public var results: [BenchResult]
+    public var summary: [GroupSummary]
+
+    public init(run: RunInfo, results: [BenchResult]) {
+        self.run = run
+        self.results = results
+        self.summary = Summarizer.summarize(results)
+    }
+
+    public var json: JSONValue {
+        .object([
+            "format": .string("llmbench.run/1"),
+            "run": run.json,
+            "results": .array(results.map(\.json)),
+            "summary": .array(summary.map(\.json)),
+            "percentiles": .string("linear interpolation between closest ranks (type 7, numpy default)"),
+        ])
+    }
+}
+
+public enum Timestamps {
+    /// UTC, second precision: 2026-11-29T04:12:00Z.
+    public static func iso8601(_ unixSeconds: Double) -> String {
+        let (date, time) = civil(unixSeconds)
+        return "\(date)T\(time)Z"
+    }
+
+    /// UTC date, yyyy-MM-dd.
+    public static func date(_ unixSeconds: Double) -> String { civil(unixSeconds).date }
+
+    /// UTC without a zone designator, as the JUnit schemas want: 2026-11-29T04:12:00.
+    public static func localISO(_ unixSeconds: Double) -> String {
+        let (date, time) = civil(unixSeconds)
+        return "\(date)T\(time)"
+    }
+
+    /// Howard Hinnant's days-from-civil inverse; no Foundation calendar, so it is the same everywhere.
+    static func civil(_ unixSeconds: Double) -> (date: String, time: String) {
+        let seconds = Int64(unixSeconds.rounded(.down))
+        var days = seconds / 86400
+        var rem = seconds % 86400
+        if rem < 0 { rem += 86400; days -= 1 }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, width - s.count)) + s }
+        return ("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))", "\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))")
+    }
+}

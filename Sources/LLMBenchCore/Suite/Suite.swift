@@ -1,0 +1,104 @@
+/// A validated suite: who to ask, what to ask, and how to judge the answers.
+public struct Suite: Sendable {
+    public static let supportedVersion = 1
+
+    public var version: Int
+    public var name: String
+    public var description: String?
+    public var providers: [ProviderConfig]
+    public var tests: [TestCase]
+    /// The file the suite came from (for messages), and a digest of its text (to tell versions apart).
+    public var sourcePath: String
+    public var digest: String
+
+    public init(version: Int = 1, name: String, description: String? = nil, providers: [ProviderConfig],
+                tests: [TestCase], sourcePath: String = "<memory>", digest: String = "")
+    {
+        self.version = version
+        self.name = name
+        self.description = description
+        self.providers = providers
+        self.tests = tests
+        self.sourcePath = sourcePath
+        self.digest = digest
+    }
+}
+
+/// One provider entry: a plugin, a model, its options and where its key comes from.
+public struct ProviderConfig: Sendable, Equatable {
+    public var id: String
+    public var plugin: String
+    public var model: String
+    /// The name of the environment variable holding the key; never the key itself.
+    public var apiKeyEnv: String?
+    public var baseURL: String?
+    /// Generation and plugin options, passed to the plugin as JSON.
+    public var options: [String: JSONValue]
+    public var location: SourceLocation?
+
+    public init(id: String, plugin: String, model: String, apiKeyEnv: String? = nil, baseURL: String? = nil,
+                options: [String: JSONValue] = [:], location: SourceLocation? = nil)
+    {
+        self.id = id
+        self.plugin = plugin
+        self.model = model
+        self.apiKeyEnv = apiKeyEnv
+        self.baseURL = baseURL
+        self.options = options
+        self.location = location
+    }
+}
+
+/// A scorer applied to a test, with the threshold its value must meet.
+public struct ScorerSpec: Sendable, Equatable {
+    public var scorer: String
+    /// The value must be >= threshold to pass. nil: the scorer's own `passed`, else value >= 1.
+    public var threshold: Double?
+    public var options: [String: JSONValue]
+    public var location: SourceLocation?
+
+    public init(scorer: String, threshold: Double? = nil, options: [String: JSONValue] = [:], location: SourceLocation? = nil) {
+        self.scorer = scorer
+        self.threshold = threshold
+        self.options = options
+        self.location = location
+    }
+}
+
+public struct Message: Sendable, Equatable {
+    public var role: String
+    public var content: String
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+public struct TestCase: Sendable, Equatable {
+    public var name: String
+    public var category: String
+    public var description: String?
+    public var messages: [Message]
+    /// References; a scorer passes when any of them matches. Empty when the test has none.
+    public var expected: [String]
+    public var scorers: [ScorerSpec]
+    public var repeatCount: Int
+    /// Per-test generation options, laid over the provider's.
+    public var options: [String: JSONValue]
+    public var location: SourceLocation?
+
+    public init(name: String, category: String = "general", description: String? = nil, messages: [Message],
+                expected: [String] = [], scorers: [ScorerSpec] = [], repeatCount: Int = 1,
+                options: [String: JSONValue] = [:], location: SourceLocation? = nil)
+    {
+        self.name = name
+        self.category = category
+        self.description = description
+        self.messages = messages
+        self.expected = expected
+        self.scorers = scorers
+        self.repeatCount = repeatCount
+        self.options = options
+        self.location = location
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Yams
+
+/// Turns suite YAML into a `Suite`, reporting every problem with file:line:column.
+/// I/O-free: included files are read through `readFile`, which the caller supplies.
+public struct SuiteParser {
+    /// Reads an included file: (path as written, path of the including file) → (resolved path, text).
+    public typealias FileReader = (_ path: String, _ relativeTo: String) throws -> (path: String, text: String)
+
+    static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
+    static let includeKeys = ["version", "description", "providers", "defaults"]
+    static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options"]
+    static let defaultsKeys = ["scorers", "repeat", "options", "category", "system"]
+    static let scorerKeys = ["scorer", "threshold", "options"]
+    static let testKeys = ["name", "category", "description", "prompt", "messages", "system", "expected", "scorers", "repeat", "options"]
+    static let messageKeys = ["role", "content"]
+    static let roles = ["system", "user", "assistant"]
+
+    private let readFile: FileReader
+
+    public init(readFile: @escaping FileReader = { path, _ in throw LLMBenchError(.invalidFile, "includes are not available here: \(path)") }) {
+        self.readFile = readFile
+    }
+
+    private struct Defaults {
+        var scorers: [ScorerSpec]?
+        var repeatCount: Int?
+        var options: [String: JSONValue] = [:]
+        var category: String?
+        var system: String?
+    }
+
+    public func parse(_ text: String, path: String) throws(LLMBenchErrors) -> Suite {
+        var doc = YAMLDocument(path: path)
+        guard let root = doc.compose(text) else { throw LLMBenchErrors(doc.problems) }
+        guard let top = doc.mapping(root, what: "the suite", allowed: Self.topKeys) else { throw LLMBenchErrors(doc.problems) }
+        checkVersion(top["version"], parent: root, doc: &doc)
+
+        let name = doc.nonEmptyString(top["name"], key: "name", in: "the suite", required: true, parent: root) ?? ""
+        let description = doc.string(top["description"], key: "description", in: "the suite", parent: root)
+
+        var providers: [ProviderConfig] = []
+        var defaults = Defaults()
+        for include in doc.sequence(top["include"], key: "include", in: "the suite") ?? [] {
+            guard let includePath = doc.string(include, key: "include", in: "the suite", parent: include) else { continue }
+            parseInclude(includePath, node: include, from: path, providers: &providers, defaults: &defaults, doc: &doc)
+        }
+        if let node = top["providers"] {
+            providers += parseProviders(node, doc: &doc)
+        } else if providers.isEmpty {
+            doc.problem(.missingKey, "missing 'providers' in the suite; expected a list of {id, plugin, model}", at: root)
+        }
+        if let node = top["defaults"] { mergeDefaults(parseDefaults(node, doc: &doc), into: &defaults) }
+        if let repeatCount = doc.int(top["repeat"], key: "repeat", in: "the suite", min: 1) { defaults.repeatCount = repeatCount }
+
+        var tests: [TestCase] = []
+        if let items = doc.sequence(top["tests"], key: "tests", in: "the suite") {
+            if items.isEmpty { doc.problem(.invalidValue, "'tests' is empty; a suite needs at least one test", at: top["tests"]!) }
+            for item in items { if let test = parseTest(item, defaults: defaults, doc: &doc) { tests.append(test) } }
+        } else if top["tests"] == nil {
+            doc.problem(.missingKey, "missing 'tests' in the suite; expected a list of tests", at: root)
+        }
+        checkUnique(providers.map { ($0.id, $0.location) }, what: "provider id", doc: &doc)
+        checkUnique(tests.map { ($0.name, $0.location) }, what: "test name", doc: &doc)
+
+        guard doc.problems.isEmpty else { throw LLMBenchErrors(doc.problems) }
+        return Suite(version: Suite.supportedVersion, name: name, description: description, providers: providers, tests: tests,
+                     sourcePath: path, digest: Digest.fnv1a64Hex(text))
+    }
+
+    private func checkVersion(_ node: Node?, parent: Node, doc: inout YAMLDocument) {
+        guard let node else {
+            doc.problem(.missingKey, "missing 'version'; expected 'version: \(Suite.supportedVersion)' as the first key", at: parent)
+            return
+        }
+        guard let version = doc.int(node, key: "version", in: "the file", min: 1) else { return }
+        if version > Suite.supportedVersion {
+            doc.problem(.unsupportedVersion, "this file is version \(version), but this llmbench reads version \(Suite.supportedVersion) at most; upgrade llmbench", at: node)
+        }
+    }
+
+    private func checkUnique(_ items: [(String, SourceLocation?)], what: String, doc: inout YAMLDocument) {
+        var seen: [String: SourceLocation?] = [:]
+        for (name, location) in items {
+            if let first = seen[name] {
+                let firstText = first.map { " (first at \($0))" } ?? ""
+                doc.problem(LLMBenchError(.duplicate, "duplicate \(what) '\(name)'\(firstText); each must be unique in the suite", at: location))
+            } else {
+                seen[name] = location
+            }
+        }
+    }
+
+    private func parseInclude(_ includePath: String, node: Node, from path: String, providers: inout [ProviderConfig],
+                              defaults: inout Defaults, doc: inout YAMLDocument)
+    {
+        let file: (path: String, text: String)
+        do {
+            file = try readFile(includePath, path)
+        } catch {
+            doc.problem(.invalidFile, "cannot read included file '\(includePath)': \(error)", at: node)
+            return
+        }
+        var inner = YAMLDocument(path: file.path)
+        defer { for problem in inner.problems { doc.problem(problem) } }
+        guard let root = inner.compose(file.text),
+              let top = inner.mapping(root, what: "an included file", allowed: Self.includeKeys) else { return }
+        checkVersion(top["version"], parent: root, doc: &inner)
+        if let node = top["providers"] { providers += parseProviders(node, doc: &inner) }
+        if let node = top["defaults"] { mergeDefaults(parseDefaults(node, doc: &inner), into: &defaults) }
+    }
+
+    private func mergeDefaults(_ new: Defaults, into defaults: inout Defaults) {
+        if let scorers = new.scorers { defaults.scorers = scorers }
+        if let repeatCount = new.repeatCount { defaults.repeatCount = repeatCount }
+        defaults.options.merge(new.options) { _, newer in newer }
+        if let category = new.category { defaults.category = category }
+        if let system = new.system { defaults.system = system }
+    }
+
+    private func parseProviders(_ node: Node, doc: inout YAMLDocument) -> [ProviderConfig] {
+        guard let items = doc.sequence(node, key: "providers", in: "the suite") else { return [] }
+        if items.isEmpty { doc.problem(.invalidValue, "'providers' is empty; expected at least one provider", at: node) }
+        return items.compactMap { item in
+            guard let fields = doc.mapping(item, what: "a provider", allowed: Self.providerKeys) else { return nil }
+            let id = doc.nonEmptyString(fields["id"], key: "id", in: "a provider", required: true, parent: item)
+            let plugin = doc.nonEmptyString(fields["plugin"], key: "plugin", in: "a provider", required: true, parent: item)
+            let model = doc.nonEmptyString(fields["model"], key: "model", in: "a provider", required: true, parent: item)
+            let keyEnv = doc.nonEmptyString(fields["api_key_env"], key: "api_key_env", in: "a provider", parent: item)
+            if let keyEnv, let keyNode = fields["api_key_env"], !Self.isEnvironmentName(keyEnv) {
+                doc.problem(.invalidValue, "'api_key_env' must name an environment variable (like OPENAI_API_KEY), not hold a key", at: keyNode)
+            }
+            let baseURL = doc.nonEmptyString(fields["base_url"], key: "base_url", in: "a provider", parent: item)
+            if let baseURL, let urlNode = fields["base_url"], URLComponents(string: baseURL)?.scheme == nil {
+                doc.problem(.invalidValue, "'base_url' must be an absolute URL like https://api.example.com/v1, found '\(baseURL)'", at: urlNode)
+            }
+            let options = doc.object(fields["options"], key: "options", in: "a provider") ?? [:]
+            guard let id, let plugin, let model else { return nil }
+            return ProviderConfig(id: id, plugin: plugin, model: model, apiKeyEnv: keyEnv, baseURL: baseURL,
+                                  options: options, location: doc.location(item))
+        }
+    }
+
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    private func parseDefaults(_ node: Node, doc: inout YAMLDocument) -> Defaults {
+        var defaults = Defaults()
+        guard let fields = doc.mapping(node, what: "defaults", allowed: Self.defaultsKeys) else { return defaults }
+        if let scorers = fields["scorers"] { defaults.scorers = parseScorers(scorers, doc: &doc) }
+        defaults.repeatCount = doc.int(fields["repeat"], key: "repeat", in: "defaults", min: 1)
+        defaults.options = doc.object(fields["options"], key: "options", in: "defaults") ?? [:]
+        defaults.category = doc.nonEmptyString(fields["category"], key: "category", in: "defaults", parent: node)
+        defaults.system = doc.string(fields["system"], key: "system", in: "defaults", parent: node)
+        return defaults
+    }
+
+    private func parseScorers(_ node: Node, doc: inout YAMLDocument) -> [ScorerSpec] {
+        guard let items = doc.sequence(node, key: "scorers", in: "the suite") else { return [] }
+        return items.compactMap { item in
+            // A bare name is allowed: `scorers: [exact_match]`.
+            if case .scalar = item, let name = item.string, item.null == nil {
+                return ScorerSpec(scorer: name, location: doc.location(item))
+            }
+            guard let fields = doc.mapping(item, what: "a scorer", allowed: Self.scorerKeys) else { return nil }
+            let name = doc.nonEmptyString(fields["scorer"], key: "scorer", in: "a scorer", required: true, parent: item)
+            let threshold = doc.double(fields["threshold"], key: "threshold", in: "a scorer", range: 0...1)
+            let options = doc.object(fields["options"], key: "options", in: "a scorer") ?? [:]
+            guard let name else { return nil }
+            return ScorerSpec(scorer: name, threshold: threshold, options: options, location: doc.location(item))
+        }
+    }
+
+    private func parseTest(_ node: Node, defaults: Defaults, doc: inout YAMLDocument) -> TestCase? {
+        guard let fields = doc.mapping(node, what: "a test", allowed: Self.testKeys) else { return nil }
+        let name = doc.nonEmptyString(fields["name"], key: "name", in: "a test", required: true, parent: node)
+        let what = name.map { "test '\($0)'" } ?? "a test"
+        let category = doc.nonEmptyString(fields["category"], key: "category", in: what, parent: node) ?? defaults.category ?? "general"
+        let description = doc.string(fields["description"], key: "description", in: what, parent: node)
+        let system = doc.string(fields["system"], key: "system", in: what, parent: node) ?? defaults.system
+
+        var messages: [Message] = []
+        switch (fields["prompt"], fields["messages"]) {
+        case (nil, nil):
+            doc.problem(.missingKey, "\(what) needs 'prompt' (a string) or 'messages' (a list of {role, content})", at: node)
+        case (.some, .some):
+            doc.problem(.invalidValue, "\(what) has both 'prompt' and 'messages'; use one", at: fields["messages"]!)
+        case (let prompt?, nil):
+            if let text = doc.string(prompt, key: "prompt", in: what, parent: node) { messages = [Message(role: "user", content: text)] }
+        case (nil, let list?):
+            messages = parseMessages(list, what: what, doc: &doc)
+        }
+        if let system, !messages.contains(where: { $0.role == "system" }) {
+            messages.insert(Message(role: "system", content: system), at: 0)
+        }
+
+        var expected: [String] = []
+        if let node = fields["expected"] {
+            switch node {
+            case .sequence(let items):
+                for item in items {
+                    if let text = doc.string(item, key: "expected", in: what, parent: node) { expected.append(text) }
+                }
+            default:
+                if let text = doc.string(node, key: "expected", in: what, parent: node) { expected = [text] }
+            }
+        }
+        let scorers = fields["scorers"].map { parseScorers($0, doc: &doc) } ?? defaults.scorers ?? []
+        let repeatCount = doc.int(fields["repeat"], key: "repeat", in: what, min: 1) ?? defaults.repeatCount ?? 1
+        let options = defaults.options.merging(doc.object(fields["options"], key: "options", in: what) ?? [:]) { _, test in test }
+        guard let name else { return nil }
+        return TestCase(name: name, category: category, description: description, messages: messages, expected: expected,
+                        scorers: scorers, repeatCount: repeatCount, options: options, location: doc.location(node))
+    }
+
+    private func parseMessages(_ node: Node, what: String, doc: inout YAMLDocument) -> [Message] {
+        guard let items = doc.sequence(node, key: "messages", in: what) else { return [] }
+        if items.isEmpty { doc.problem(.invalidValue, "'messages' in \(what) is empty", at: node) }
+        return items.compactMap { item in
+            guard let fields = doc.mapping(item, what: "a message", allowed: Self.messageKeys) else { return nil }
+            let role = doc.nonEmptyString(fields["role"], key: "role", in: "a message", required: true, parent: item)
+            let content = doc.string(fields["content"], key: "content", in: "a message", required: true, parent: item)
+            if let role, !Self.roles.contains(role) {
+                doc.problem(.invalidValue, "unknown role '\(role)'; expected one of: \(Self.roles.joined(separator: ", "))", at: fields["role"]!)
+                return nil
+            }
+            guard let role, let content else { return nil }
+            return Message(role: role, content: content)
+        }
+    }
+}
+
+/// Stable, dependency-free digests for telling file versions apart (not for security).
+public enum Digest {
+    public static func fnv1a64Hex(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Yams
+
+/// Reads a YAML file into nodes that know where they stand, and collects every problem found,
+/// each with file:line:column and what was expected.
+struct YAMLDocument {
+    let path: String
+    private(set) var problems: [LLMBenchError] = []
+
+    init(path: String) { self.path = path }
+
+    /// Parses the text; a syntax error becomes a problem and the result is nil.
+    mutating func compose(_ text: String) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            problems.append(Self.syntaxError(error, path: path))
+        } catch {
+            problems.append(LLMBenchError(.invalidFile, "\(error)", at: SourceLocation(file: path, line: 1, column: 1)))
+        }
+        return nil
+    }
+
+    private static func syntaxError(_ error: YamlError, path: String) -> LLMBenchError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
+            return LLMBenchError(.invalidFile, "YAML syntax: \(what)", at: SourceLocation(file: path, line: mark.line, column: mark.column))
+        default:
+            return LLMBenchError(.invalidFile, "YAML: \(error)", at: SourceLocation(file: path, line: 1, column: 1))
+        }
+    }
+
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(file: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    mutating func problem(_ code: LLMBenchError.Code, _ message: String, at node: Node) {
+        problems.append(LLMBenchError(code, message, at: location(node)))
+    }
+
+    mutating func problem(_ error: LLMBenchError) { problems.append(error) }
+
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar:
+            if node.null != nil { return "null" }
+            if node.bool != nil { return "a boolean" }
+            if node.int != nil || node.float != nil { return "a number" }
+            return "a string"
+        }
+    }
+
+    /// The pairs of a mapping, checked against the keys allowed. Reports duplicates and unknown keys.
+    mutating func mapping(_ node: Node, what: String, allowed: [String]) -> [String: Node]? {
+        guard case .mapping(let mapping) = node else {
+            problem(.wrongType, "expected \(what) to be a mapping, found \(Self.describe(node))", at: node)
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                problem(.wrongType, "expected a string key in \(what), found \(Self.describe(key))", at: key)
+                continue
+            }
+            if result[name] != nil {
+                problem(.duplicate, "duplicate key '\(name)' in \(what)", at: key)
+                continue
+            }
+            if !allowed.contains(name) {
+                let hint = Self.closest(to: name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                problem(.unknownKey, "unknown key '\(name)' in \(what)\(hint); expected one of: \(allowed.joined(separator: ", "))", at: key)
+                continue
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    mutating func string(_ node: Node?, key: String, in what: String, required: Bool = false, parent: Node) -> String? {
+        guard let node else {
+            if required { problem(.missingKey, "missing '\(key)' in \(what); expected a string", at: parent) }
+            return nil
+        }
+        guard case .scalar(let scalar) = node, node.null == nil else {
+            problem(.wrongType, "expected '\(key)' in \(what) to be a string, found \(Self.describe(node))", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func nonEmptyString(_ node: Node?, key: String, in what: String, required: Bool = false, parent: Node) -> String? {
+        guard let value = string(node, key: key, in: what, required: required, parent: parent) else { return nil }
+        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            problem(.invalidValue, "'\(key)' in \(what) must not be empty", at: node!)
+            return nil
+        }
+        return value
+    }
+
+    mutating func double(_ node: Node?, key: String, in what: String, range: ClosedRange<Double>? = nil) -> Double? {
+        guard let node else { return nil }
+        guard case .scalar = node, let value = node.float ?? node.int.map(Double.init) else {
+            problem(.wrongType, "expected '\(key)' in \(what) to be a number, found \(Self.describe(node))", at: node)
+            return nil
+        }
+        if let range, !range.contains(value) {
+            problem(.invalidValue, "'\(key)' in \(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    mutating func int(_ node: Node?, key: String, in what: String, min: Int) -> Int? {
+        guard let node else { return nil }
+        guard case .scalar = node, let value = node.int else {
+            problem(.wrongType, "expected '\(key)' in \(what) to be a whole number, found \(Self.describe(node))", at: node)
+            return nil
+        }
+        guard value >= min else {
+            problem(.invalidValue, "'\(key)' in \(what) must be at least \(min), found \(value)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    mutating func sequence(_ node: Node?, key: String, in what: String) -> [Node]? {
+        guard let node else { return nil }
+        guard case .sequence(let items) = node else {
+            problem(.wrongType, "expected '\(key)' in \(what) to be a list, found \(Self.describe(node))", at: node)
+            return nil
+        }
+        return Array(items)
+    }
+
+    /// A free-form mapping (options) as JSON.
+    mutating func object(_ node: Node?, key: String, in what: String) -> [String: JSONValue]? {
+        guard let node else { return nil }
+        guard case .mapping = node else {
+            problem(.wrongType, "expected '\(key)' in \(what) to be a mapping, found \(Self.describe(node))", at: node)
+            return nil
+        }
+        return json(node)?.objectValue
+    }
+
+    mutating func json(_ node: Node) -> JSONValue? {
+        switch node {
+        case .scalar(let scalar):
+            if node.null != nil { return .null }
+            if scalar.style == .plain || scalar.style == .any {
+                if let b = node.bool { return .bool(b) }
+                if let i = node.int { return .number(Double(i)) }
+                if let f = node.float { return .number(f) }
+            }
+            return .string(scalar.string)
+        case .sequence(let items):
+            var out: [JSONValue] = []
+            for item in items { if let v = json(item) { out.append(v) } }
+            return .array(out)
+        case .mapping(let mapping):
+            var out: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                guard let name = key.string else {
+                    problem(.wrongType, "expected a string key, found \(Self.describe(key))", at: key)
+                    continue
+                }
+                if out[name] != nil { problem(.duplicate, "duplicate key '\(name)'", at: key) }
+                if let v = json(value) { out[name] = v }
+            }
+            return .object(out)
+        case .alias:
+            problem(.wrongType, "YAML aliases are not supported here", at: node)
+            return nil
+        }
+    }
+
+    /// The allowed name nearest to a misspelt one, when it is close enough to be a likely typo.
+    static func closest(to name: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= max(1, name.count / 3) else { return nil }
+        return best
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where j <= b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,204 @@
+import CLLMBenchPluginABI
+import Foundation
+
+/// Builds the static `llmbench_plugin` table for a Swift plugin. Each plugin library links its own
+/// copy of this module, so the globals below belong to one plugin.
+public enum PluginExport {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var table: UnsafeMutablePointer<llmbench_plugin>?
+    nonisolated(unsafe) fileprivate static var providerType: (any ProviderPlugin.Type)?
+    nonisolated(unsafe) fileprivate static var scorerType: (any ScorerPlugin.Type)?
+
+    /// The table for a provider; call it from `llmbench_plugin_entry`.
+    public static func provider(_ type: any ProviderPlugin.Type) -> UnsafeRawPointer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let table { return UnsafeRawPointer(table) }
+        providerType = type
+        let made = makeTable(kind: Int32(LLMBENCH_KIND_PROVIDER.rawValue), id: type.id, name: type.displayName,
+                             version: type.version, capabilities: type.capabilities.rawValue)
+        made.pointee.complete = providerComplete
+        if type.capabilities.contains(.embeddings) { made.pointee.embed = providerEmbed }
+        table = made
+        return UnsafeRawPointer(made)
+    }
+
+    /// The table for a scorer; call it from `llmbench_plugin_entry`.
+    public static func scorer(_ type: any ScorerPlugin.Type) -> UnsafeRawPointer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let table { return UnsafeRawPointer(table) }
+        scorerType = type
+        let made = makeTable(kind: Int32(LLMBENCH_KIND_SCORER.rawValue), id: type.id, name: type.displayName,
+                             version: type.version, capabilities: 0)
+        made.pointee.score = scorerScore
+        table = made
+        return UnsafeRawPointer(made)
+    }
+
+    private static func makeTable(kind: Int32, id: String, name: String, version: String, capabilities: UInt64)
+        -> UnsafeMutablePointer<llmbench_plugin>
+    {
+        let table = UnsafeMutablePointer<llmbench_plugin>.allocate(capacity: 1)
+        table.initialize(to: llmbench_plugin())
+        table.pointee.abi_major = UInt32(LLMBENCH_ABI_MAJOR)
+        table.pointee.abi_minor = UInt32(LLMBENCH_ABI_MINOR)
+        table.pointee.struct_size = UInt32(MemoryLayout<llmbench_plugin>.size)
+        table.pointee.kind = kind
+        // Static for the life of the process: the library is never unloaded.
+        table.pointee.id = UnsafePointer(strdup(id))
+        table.pointee.display_name = UnsafePointer(strdup(name))
+        table.pointee.version = UnsafePointer(strdup(version))
+        table.pointee.capabilities = capabilities
+        table.pointee.create = pluginCreate
+        table.pointee.destroy = pluginDestroy
+        return table
+    }
+}
+
+/// What an instance pointer handed to the engine points at.
+private final class InstanceBox {
+    let provider: (any ProviderPlugin)?
+    let scorer: (any ScorerPlugin)?
+    let host: PluginHost
+    init(provider: (any ProviderPlugin)?, scorer: (any ScorerPlugin)?, host: PluginHost) {
+        self.provider = provider
+        self.scorer = scorer
+        self.host = host
+    }
+}
+
+func utf8String(_ pointer: UnsafePointer<CChar>?, _ count: Int) -> String {
+    guard let pointer, count > 0 else { return "" }
+    return String(decoding: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self)
+}
+
+func jsonObject(_ pointer: UnsafePointer<CChar>?, _ count: Int) throws(PluginError) -> [String: Any] {
+    guard let pointer, count > 0 else { return [:] }
+    let data = Data(bytes: pointer, count: count)
+    do {
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw PluginError(.invalidRequest, "expected a JSON object")
+        }
+        return object
+    } catch let error as PluginError {
+        throw error
+    } catch {
+        throw PluginError(.invalidRequest, "invalid JSON from the host: \(error.localizedDescription)")
+    }
+}
+
+func jsonText(_ object: Any) -> String {
+    guard JSONSerialization.isValidJSONObject(object),
+          let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+private func hostError(_ host: UnsafePointer<llmbench_host>?, _ message: String, into out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) {
+    guard let out, let host, let alloc = host.pointee.alloc else { return }
+    let bytes = Array(message.utf8)
+    guard let memory = alloc(host.pointee.context, bytes.count + 1) else { return }
+    let chars = memory.bindMemory(to: CChar.self, capacity: bytes.count + 1)
+    bytes.withUnsafeBufferPointer { src in
+        for (i, byte) in src.enumerated() { chars[i] = CChar(bitPattern: byte) }
+    }
+    chars[bytes.count] = 0
+    out.pointee = chars
+}
+
+private let pluginCreate: @convention(c) (
+    UnsafePointer<llmbench_host>?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 = { host, config, configLen, instanceOut, errorOut in
+    guard let host, let instanceOut else { return PluginError.Code.invalidRequest.rawValue }
+    let pluginHost = PluginHost(table: host)
+    do throws(PluginError) {
+        let json = try jsonObject(config, configLen)
+        let box: InstanceBox
+        if let type = PluginExport.providerType {
+            let configuration = ProviderConfiguration(
+                providerID: json["provider_id"] as? String ?? "", model: json["model"] as? String ?? "",
+                baseURL: json["base_url"] as? String, apiKey: json["api_key"] as? String,
+                options: json["options"] as? [String: Any] ?? [:])
+            box = InstanceBox(provider: try type.init(config: configuration, host: pluginHost), scorer: nil, host: pluginHost)
+        } else if let type = PluginExport.scorerType {
+            box = InstanceBox(provider: nil, scorer: try type.init(options: json, host: pluginHost), host: pluginHost)
+        } else {
+            throw PluginError(.internal, "plugin table was not built")
+        }
+        instanceOut.pointee = Unmanaged.passRetained(box).toOpaque()
+        return 0
+    } catch {
+        hostError(host, error.message, into: errorOut)
+        return error.code.rawValue
+    }
+}
+
+private let pluginDestroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { instance in
+    guard let instance else { return }
+    Unmanaged<InstanceBox>.fromOpaque(instance).release()
+}
+
+private func box(_ instance: UnsafeMutableRawPointer?) -> InstanceBox? {
+    guard let instance else { return nil }
+    return Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+}
+
+/// Runs `body`, turning a thrown PluginError into an ERROR event and its status code.
+private func run(_ call: UnsafePointer<llmbench_call>, _ body: (EventEmitter) throws(PluginError) -> Void) -> Int32 {
+    let events = EventEmitter(call: call)
+    do throws(PluginError) {
+        try body(events)
+        return events.shouldContinue ? 0 : PluginError.Code.cancelled.rawValue
+    } catch {
+        events.error(error)
+        return error.code.rawValue
+    }
+}
+
+private let providerComplete: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32 = { instance, call in
+    guard let call, let provider = box(instance)?.provider else { return PluginError.Code.invalidRequest.rawValue }
+    return run(call) { events throws(PluginError) in
+        let json = try jsonObject(call.pointee.request_json, call.pointee.request_len)
+        let test = json["test"] as? [String: Any] ?? [:]
+        let messages = (json["messages"] as? [[String: Any]] ?? []).map {
+            ChatMessage(role: $0["role"] as? String ?? "user", content: $0["content"] as? String ?? "")
+        }
+        let request = CompletionRequest(
+            model: json["model"] as? String ?? "", messages: messages, options: json["options"] as? [String: Any] ?? [:],
+            testName: test["name"] as? String ?? "", category: test["category"] as? String ?? "",
+            expected: test["expected"] as? [String] ?? [], repeatIndex: test["repeat"] as? Int ?? 0)
+        try provider.complete(request, events: events)
+    }
+}
+
+private let providerEmbed: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32 = { instance, call in
+    guard let call, let provider = box(instance)?.provider else { return PluginError.Code.invalidRequest.rawValue }
+    return run(call) { events throws(PluginError) in
+        let json = try jsonObject(call.pointee.request_json, call.pointee.request_len)
+        let request = EmbeddingRequest(model: json["model"] as? String ?? "", inputs: json["inputs"] as? [String] ?? [])
+        let result = try provider.embed(request)
+        var object: [String: Any] = ["embeddings": result.embeddings]
+        if let tokens = result.inputTokens { object["usage"] = ["input_tokens": tokens, "output_tokens": 0] }
+        events.result(jsonText(object))
+    }
+}
+
+private let scorerScore: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32 = { instance, call in
+    guard let call, let scorer = box(instance)?.scorer else { return PluginError.Code.invalidRequest.rawValue }
+    return run(call) { events throws(PluginError) in
+        let json = try jsonObject(call.pointee.request_json, call.pointee.request_len)
+        let expected: [String]
+        if let list = json["expected"] as? [String] { expected = list } else if let one = json["expected"] as? String { expected = [one] } else { expected = [] }
+        let request = ScoreRequest(output: json["output"] as? String ?? "", expected: expected,
+                                   options: json["options"] as? [String: Any] ?? [:], testName: json["test"] as? String ?? "")
+        let result = try scorer.score(request)
+        guard result.value.isFinite, (0...1).contains(result.value) else {
+            throw PluginError(.internal, "scorer returned \(result.value), outside [0, 1]")
+        }
+        var object: [String: Any] = ["value": result.value, "details": result.details]
+        if let passed = result.passed { object["passed"] = passed }
+        if let explanation = result.explanation { object["explanation"] = explanation }
+        events.result(jsonText(object))
+    }
+}
