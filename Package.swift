@@ -5,7 +5,7 @@ import PackageDescription
 // Swift module is linked into both the engine and a plugin (see Docs/plugin-abi.md).
 let package = Package(
     name: "LLMBench",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "llmbench", targets: ["llmbench"]),
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),

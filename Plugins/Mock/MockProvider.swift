@@ -121,8 +121,9 @@ struct MockProvider: ProviderPlugin {
             guard events.reasoning(reasoning) else { throw PluginError(.cancelled, "cancelled") }
         }
         if tokensPerSecond > 0 {
-            for word in outputWords {
-                pause(milliseconds: 1000 / tokensPerSecond)
+            // The first token comes at ttft_ms; each later one 1/tokens_per_second after the last.
+            for (i, word) in outputWords.enumerated() {
+                if i > 0 { pause(milliseconds: 1000 / tokensPerSecond) }
                 guard events.text(word) else { throw PluginError(.cancelled, "cancelled") }
             }
         } else if !answer.isEmpty {

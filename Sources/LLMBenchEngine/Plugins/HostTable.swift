@@ -1,0 +1,60 @@
+import CLLMBenchPluginABI
+import Foundation
+import Synchronization
+
+/// Where plugin log lines go. Set once by the command-line tool; secrets never reach it because
+/// plugins never receive the environment and the engine redacts keys from messages.
+public enum PluginLog {
+    public struct Line: Sendable {
+        public var pluginID: String
+        public var level: Int32
+        public var message: String
+    }
+
+    private static let sink = Mutex<(@Sendable (Line) -> Void)?>(nil)
+
+    public static func setSink(_ newSink: (@Sendable (Line) -> Void)?) { sink.withLock { $0 = newSink } }
+
+    static func write(_ line: Line) { sink.withLock { $0 }?(line) }
+}
+
+/// Run-wide cancellation, seen by every plugin through host->is_cancelled(context, NULL).
+package enum RunCancellation {
+    private static let flag = Atomic<Bool>(false)
+    package static var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    package static func cancel() { flag.store(true, ordering: .relaxed) }
+}
+
+/// Builds each plugin's `llmbench_host`. The context is the plugin id, as a C string.
+enum HostTable {
+    static func make(pluginID: String) -> UnsafeMutablePointer<llmbench_host> {
+        let host = UnsafeMutablePointer<llmbench_host>.allocate(capacity: 1)
+        host.initialize(to: llmbench_host())
+        host.pointee.abi_major = UInt32(LLMBENCH_ABI_MAJOR)
+        host.pointee.abi_minor = UInt32(LLMBENCH_ABI_MINOR)
+        host.pointee.struct_size = UInt32(MemoryLayout<llmbench_host>.size)
+        host.pointee.context = UnsafeMutableRawPointer(strdup(pluginID))
+        host.pointee.log = hostLog
+        host.pointee.alloc = hostAlloc
+        host.pointee.free = hostFree
+        host.pointee.is_cancelled = hostIsCancelled
+        host.pointee.http = nil
+        return host
+    }
+}
+
+private let hostLog: @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, Int) -> Void = { context, level, message, length in
+    let id = context.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "?"
+    let text = message.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
+    PluginLog.write(PluginLog.Line(pluginID: id, level: level, message: text))
+}
+
+private let hostAlloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { _, size in malloc(max(size, 1)) }
+
+private let hostFree: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { _, pointer in free(pointer) }
+
+private let hostIsCancelled: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32 = { _, hostCall in
+    if RunCancellation.isCancelled { return 1 }
+    guard let hostCall else { return 0 }
+    return Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().cancelled ? 1 : 0
+}

@@ -1,0 +1,140 @@
+import CLLMBenchPluginABI
+import Foundation
+import LLMBenchCore
+
+/// Everything one plugin call produced, stamped by the engine's monotonic clock as it arrived.
+package struct CallOutcome: Sendable {
+    package var status: Int32 = 0
+    package var startNs: UInt64 = 0
+    package var endNs: UInt64 = 0
+    /// First generated content of any kind (text or reasoning).
+    package var firstContentNs: UInt64?
+    /// First visible text.
+    package var firstTextNs: UInt64?
+    package var text: [UInt8] = []
+    package var reasoning: [UInt8] = []
+    package var usageJSON: String?
+    package var finishReason: String?
+    package var error: RequestError?
+    package var resultJSON: String?
+    package var events = 0
+
+    package var outputText: String { String(decoding: text, as: UTF8.self) }
+    package var reasoningText: String? { reasoning.isEmpty ? nil : String(decoding: reasoning, as: UTF8.self) }
+}
+
+/// Receives one call's events. Plugins emit from one thread at a time per call (the ABI's contract).
+final class CallCollector {
+    var outcome = CallOutcome()
+    var cancelled = false
+
+    func receive(_ event: UnsafePointer<llmbench_event>) -> Int32 {
+        let now = MonotonicClock.nowNs()
+        let e = event.pointee
+        let bytes = e.data.map { UnsafeRawBufferPointer(start: $0, count: e.data_len) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        outcome.events += 1
+        switch e.kind {
+        case Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue):
+            if outcome.firstContentNs == nil { outcome.firstContentNs = now }
+            if outcome.firstTextNs == nil && e.data_len > 0 { outcome.firstTextNs = now }
+            outcome.text.append(contentsOf: bytes)
+        case Int32(LLMBENCH_EVENT_REASONING_DELTA.rawValue):
+            if outcome.firstContentNs == nil { outcome.firstContentNs = now }
+            outcome.reasoning.append(contentsOf: bytes)
+        case Int32(LLMBENCH_EVENT_USAGE.rawValue):
+            outcome.usageJSON = String(decoding: bytes, as: UTF8.self)
+        case Int32(LLMBENCH_EVENT_FINISH.rawValue):
+            outcome.finishReason = String(decoding: bytes, as: UTF8.self)
+        case Int32(LLMBENCH_EVENT_ERROR.rawValue):
+            // The first error wins: it is the cause; later ones are consequences.
+            if outcome.error == nil {
+                outcome.error = RequestError(
+                    kind: ErrorKind(statusCode: e.error_code), message: String(decoding: bytes, as: UTF8.self),
+                    httpStatus: e.http_status > 0 ? Int(e.http_status) : nil,
+                    retryAfterMs: e.retry_after_ms >= 0 ? Int(e.retry_after_ms) : nil)
+            }
+        case Int32(LLMBENCH_EVENT_RESULT.rawValue):
+            outcome.resultJSON = String(decoding: bytes, as: UTF8.self)
+        default:
+            break // Unknown kinds come from newer plugins; ignoring them keeps old engines working.
+        }
+        return cancelled || RunCancellation.isCancelled ? 1 : 0
+    }
+}
+
+private let collectorEmit: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_event>?) -> Int32 = { hostCall, event in
+    guard let hostCall, let event else { return 1 }
+    return Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().receive(event)
+}
+
+/// A live plugin instance (a provider entry of a suite, or a scorer with its options).
+public final class PluginInstance: @unchecked Sendable {
+    public let plugin: LoadedPlugin
+    let instance: UnsafeMutableRawPointer
+
+    /// Creates an instance from a JSON config. Throws the plugin's own message on failure.
+    public init(plugin: LoadedPlugin, configJSON: String) throws(RequestError) {
+        self.plugin = plugin
+        var out: UnsafeMutableRawPointer?
+        var message: UnsafeMutablePointer<CChar>?
+        var config = configJSON
+        let status = config.withUTF8 { buffer in
+            plugin.table.pointee.create(UnsafePointer(plugin.host), UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                        buffer.count, &out, &message)
+        }
+        defer { free(message) }
+        guard status == 0, let out else {
+            let text = message.map { String(cString: $0) } ?? "the plugin refused its configuration (status \(status))"
+            throw RequestError(kind: ErrorKind(statusCode: status), message: text)
+        }
+        instance = out
+    }
+
+    deinit { plugin.table.pointee.destroy(instance) }
+
+    /// A completion (providers). Blocking; call from a worker thread.
+    package func complete(requestJSON: [UInt8]) -> CallOutcome { call(plugin.table.pointee.complete, requestJSON) }
+
+    /// A score (scorers). Blocking.
+    package func score(requestJSON: [UInt8]) -> CallOutcome { call(plugin.table.pointee.score, requestJSON) }
+
+    /// Embeddings (providers with the capability). Blocking.
+    package func embed(requestJSON: [UInt8]) -> CallOutcome {
+        guard let embed = plugin.table.pointee.embed else {
+            var outcome = CallOutcome()
+            outcome.status = Int32(LLMBENCH_ERR_INVALID_REQUEST.rawValue)
+            outcome.error = RequestError(kind: .invalidRequest, message: "plugin '\(plugin.id)' offers no embeddings")
+            return outcome
+        }
+        return call(embed, requestJSON)
+    }
+
+    private func call(_ function: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32)?,
+                      _ request: [UInt8]) -> CallOutcome
+    {
+        let collector = CallCollector()
+        guard let function else {
+            collector.outcome.status = Int32(LLMBENCH_ERR_INTERNAL.rawValue)
+            collector.outcome.error = RequestError(kind: .internal, message: "plugin '\(plugin.id)' lacks this call")
+            return collector.outcome
+        }
+        let hostCall = Unmanaged.passUnretained(collector).toOpaque()
+        let status: Int32 = request.withUnsafeBufferPointer { buffer in
+            var call = llmbench_call(
+                abi_major: UInt32(LLMBENCH_ABI_MAJOR), abi_minor: UInt32(LLMBENCH_ABI_MINOR),
+                struct_size: UInt32(MemoryLayout<llmbench_call>.size), reserved0: 0, host_call: hostCall,
+                request_json: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                request_len: buffer.count, emit: collectorEmit)
+            collector.outcome.startNs = MonotonicClock.nowNs()
+            let status = function(instance, &call)
+            collector.outcome.endNs = MonotonicClock.nowNs()
+            return status
+        }
+        withExtendedLifetime(collector) {}
+        collector.outcome.status = status
+        if status != 0 && collector.outcome.error == nil {
+            collector.outcome.error = RequestError(kind: ErrorKind(statusCode: status), message: "plugin '\(plugin.id)' failed with status \(status) and no message")
+        }
+        return collector.outcome
+    }
+}

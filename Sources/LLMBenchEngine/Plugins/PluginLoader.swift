@@ -1,0 +1,185 @@
+import CLLMBenchPluginABI
+import Foundation
+import LLMBenchCore
+
+/// A plugin library that loaded and passed the ABI checks.
+public final class LoadedPlugin: @unchecked Sendable {
+    public enum Kind: String, Sendable { case provider, scorer }
+
+    public let id: String
+    public let kind: Kind
+    public let displayName: String
+    public let version: String
+    public let abiMajor: UInt32
+    public let abiMinor: UInt32
+    public let path: String
+    public let capabilities: UInt64
+    let table: UnsafePointer<llmbench_plugin>
+    /// This plugin's host table: its context tells log lines which plugin wrote them.
+    let host: UnsafeMutablePointer<llmbench_host>
+
+    init(table: UnsafePointer<llmbench_plugin>, kind: Kind, path: String) {
+        self.table = table
+        self.kind = kind
+        self.path = path
+        id = String(cString: table.pointee.id)
+        displayName = table.pointee.display_name.map { String(cString: $0) } ?? id
+        version = table.pointee.version.map { String(cString: $0) } ?? "?"
+        abiMajor = table.pointee.abi_major
+        abiMinor = table.pointee.abi_minor
+        capabilities = table.pointee.capabilities
+        host = HostTable.make(pluginID: id)
+    }
+
+    public var capabilityNames: [String] {
+        var names: [String] = []
+        if capabilities & UInt64(LLMBENCH_CAP_STREAMING) != 0 { names.append("streaming") }
+        if capabilities & UInt64(LLMBENCH_CAP_EMBEDDINGS) != 0 && table.pointee.embed != nil { names.append("embeddings") }
+        if capabilities & UInt64(LLMBENCH_CAP_SIMULATED) != 0 { names.append("simulated") }
+        if capabilities & UInt64(LLMBENCH_CAP_NETWORK) != 0 { names.append("network") }
+        return names
+    }
+
+    public var isSimulated: Bool { capabilities & UInt64(LLMBENCH_CAP_SIMULATED) != 0 }
+}
+
+/// A file that looked like a plugin but was refused, and why.
+public struct RefusedPlugin: Sendable, Equatable {
+    public var path: String
+    public var reason: String
+}
+
+/// Finds, loads and checks plugins. Libraries are loaded RTLD_NOW | RTLD_LOCAL, deduplicated by
+/// real path, and never unloaded (Docs/plugin-abi.md).
+public final class PluginCatalog: @unchecked Sendable {
+    public private(set) var plugins: [LoadedPlugin] = []
+    public private(set) var refused: [RefusedPlugin] = []
+    public private(set) var searchPath: [String] = []
+    private var loadedRealPaths: Set<String> = []
+
+    /// The sizes of the ABI 1.0 tables: a plugin's table must be at least this large.
+    static let minimumPluginTableSize = MemoryLayout<llmbench_plugin>.size
+
+    public init() {}
+
+    /// The search order: `--plugins` folders, LLMBENCH_PLUGIN_PATH, the executable's folder and its
+    /// ../lib/llmbench, then ~/.llmbench/plugins.
+    public static func defaultSearchPath(explicit: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                                         executablePath: String? = nil) -> [String]
+    {
+        var dirs = explicit
+        if let env = environment["LLMBENCH_PLUGIN_PATH"] {
+            dirs += env.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        let exe = executablePath ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exeDir = (exe as NSString).deletingLastPathComponent
+        dirs.append(exeDir)
+        dirs.append(((exeDir as NSString).appendingPathComponent("../lib/llmbench") as NSString).standardizingPath)
+        if let home = environment["HOME"] { dirs.append((home as NSString).appendingPathComponent(".llmbench/plugins")) }
+        return dirs
+    }
+
+    /// Loads every plugin found in `directories`, in order; the first of a duplicate id wins.
+    public func loadAll(from directories: [String]) {
+        searchPath = directories
+        let fm = FileManager.default
+        for dir in directories {
+            guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+            for name in names.sorted() {
+                let path = (dir as NSString).appendingPathComponent(name)
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
+                if isDir.boolValue {
+                    let manifest = (path as NSString).appendingPathComponent("plugin.json")
+                    if fm.fileExists(atPath: manifest) { loadManifest(manifest) }
+                } else if Self.isLibraryName(name) {
+                    load(path: path)
+                }
+            }
+        }
+    }
+
+    static func isLibraryName(_ name: String) -> Bool { name.hasSuffix(".so") || name.hasSuffix(".dylib") }
+
+    /// A plugin folder: `plugin.json` names the library beside it and the id it must export.
+    private func loadManifest(_ manifestPath: String) {
+        let dir = (manifestPath as NSString).deletingLastPathComponent
+        guard let data = FileManager.default.contents(atPath: manifestPath),
+              let text = String(data: data, encoding: .utf8), let json = try? JSONValue.parse(text),
+              let library = json["library"]?.stringValue
+        else {
+            refused.append(RefusedPlugin(path: manifestPath, reason: "manifest is not JSON with a \"library\" string"))
+            return
+        }
+        let libraryPath = library.hasPrefix("/") ? library : (dir as NSString).appendingPathComponent(library)
+        load(path: libraryPath, expectedID: json["id"]?.stringValue)
+    }
+
+    /// Loads one library. Returns the plugin, or nil with the reason recorded in `refused`.
+    @discardableResult
+    public func load(path: String, expectedID: String? = nil) -> LoadedPlugin? {
+        let realPath = (path as NSString).resolvingSymlinksInPath
+        guard !loadedRealPaths.contains(realPath) else { return plugins.first { $0.path == realPath } }
+        switch Self.open(path: realPath) {
+        case .failure(let reason):
+            refused.append(RefusedPlugin(path: realPath, reason: reason))
+            return nil
+        case .success(let table, let kind):
+            loadedRealPaths.insert(realPath)
+            let id = String(cString: table.pointee.id)
+            if let expectedID, expectedID != id {
+                refused.append(RefusedPlugin(path: realPath, reason: "plugin.json says id '\(expectedID)' but the library exports '\(id)'"))
+                return nil
+            }
+            if let existing = plugins.first(where: { $0.id == id }) {
+                refused.append(RefusedPlugin(path: realPath, reason: "duplicate plugin id '\(id)': already loaded from \(existing.path)"))
+                return nil
+            }
+            let plugin = LoadedPlugin(table: table, kind: kind, path: realPath)
+            plugins.append(plugin)
+            return plugin
+        }
+    }
+
+    public func plugin(id: String) -> LoadedPlugin? { plugins.first { $0.id == id } }
+
+    public func plugins(of kind: LoadedPlugin.Kind) -> [LoadedPlugin] { plugins.filter { $0.kind == kind } }
+
+    /// dlopen + ABI checks. The entry function is the only plugin code run before the checks pass.
+    enum OpenResult {
+        case success(UnsafePointer<llmbench_plugin>, LoadedPlugin.Kind)
+        case failure(String)
+    }
+
+    static func open(path: String) -> OpenResult {
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
+            return .failure("not a loadable shared library: \(reason)")
+        }
+        // Never dlclose: a plugin's code may still be referenced (Docs/plugin-abi.md).
+        guard let symbol = dlsym(handle, LLMBENCH_PLUGIN_ENTRY_SYMBOL) else {
+            return .failure("not an LLMBench plugin: no exported '\(LLMBENCH_PLUGIN_ENTRY_SYMBOL)' function")
+        }
+        let entry = unsafeBitCast(symbol, to: llmbench_plugin_entry_fn.self)
+        guard let table = entry() else { return .failure("'\(LLMBENCH_PLUGIN_ENTRY_SYMBOL)' returned NULL") }
+        let major = table.pointee.abi_major, minor = table.pointee.abi_minor
+        guard major == UInt32(LLMBENCH_ABI_MAJOR) else {
+            return .failure("plugin ABI \(major).\(minor) does not match this llmbench's ABI \(LLMBENCH_ABI_MAJOR).\(LLMBENCH_ABI_MINOR) (file \(path)); rebuild the plugin against llmbench_plugin.h \(LLMBENCH_ABI_MAJOR).x")
+        }
+        guard Int(table.pointee.struct_size) >= minimumPluginTableSize else {
+            return .failure("plugin table is \(table.pointee.struct_size) bytes, smaller than ABI \(LLMBENCH_ABI_MAJOR).0's \(minimumPluginTableSize) (plugin says ABI \(major).\(minor), file \(path))")
+        }
+        guard let idPointer = table.pointee.id, idPointer.pointee != 0 else { return .failure("plugin has an empty id") }
+        guard table.pointee.create != nil, table.pointee.destroy != nil else { return .failure("plugin table lacks create/destroy") }
+        switch table.pointee.kind {
+        case Int32(LLMBENCH_KIND_PROVIDER.rawValue):
+            guard table.pointee.complete != nil else { return .failure("provider plugin lacks 'complete'") }
+            return .success(table, .provider)
+        case Int32(LLMBENCH_KIND_SCORER.rawValue):
+            guard table.pointee.score != nil else { return .failure("scorer plugin lacks 'score'") }
+            return .success(table, .scorer)
+        default:
+            return .failure("unknown plugin kind \(table.pointee.kind); expected 1 (provider) or 2 (scorer)")
+        }
+    }
+}

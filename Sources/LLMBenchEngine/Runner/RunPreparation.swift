@@ -1,0 +1,155 @@
+import Foundation
+import LLMBenchCore
+
+/// A suite bound to live plugin instances and prices, checked before any request is sent.
+public final class PreparedRun: @unchecked Sendable {
+    public struct Provider: @unchecked Sendable {
+        public var config: ProviderConfig
+        public var instance: PluginInstance
+        public var price: PriceEntry?
+    }
+
+    public let suite: Suite
+    public let providers: [Provider]
+    /// Scorer instances by `ScorerKey`: one per distinct scorer + options in the suite.
+    let scorers: [String: PluginInstance]
+    public let prices: PriceSnapshot
+    /// Things the user should see: skipped providers, models without a price.
+    public let notices: [String]
+    let redactor: SecretRedactor
+
+    init(suite: Suite, providers: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
+         redactor: SecretRedactor)
+    {
+        self.suite = suite
+        self.providers = providers
+        self.scorers = scorers
+        self.prices = prices
+        self.notices = notices
+        self.redactor = redactor
+    }
+
+    /// Planned requests: tests × providers × repeats.
+    public var plannedCount: Int { suite.tests.reduce(0) { $0 + $1.repeatCount } * providers.count }
+}
+
+/// Identifies a scorer instance: the same scorer with other options is another instance.
+enum ScorerKey {
+    static func make(_ spec: ScorerSpec) -> String { spec.scorer + "\u{0}" + JSONValue.object(spec.options).jsonText }
+}
+
+/// Binds a suite to plugins, keys and prices. Every problem is reported at once, with its place.
+public struct RunPreparation {
+    public var catalog: PluginCatalog
+    public var prices: PriceTable
+    public var environment: [String: String]
+    /// Provider ids asked for with --provider; empty means all.
+    public var selectedProviders: [String]
+    /// The date whose prices apply (yyyy-MM-dd, UTC).
+    public var priceDate: String
+
+    public init(catalog: PluginCatalog, prices: PriceTable, environment: [String: String] = ProcessInfo.processInfo.environment,
+                selectedProviders: [String] = [], priceDate: String = Timestamps.date(WallClock.nowUnix()))
+    {
+        self.catalog = catalog
+        self.prices = prices
+        self.environment = environment
+        self.selectedProviders = selectedProviders
+        self.priceDate = priceDate
+    }
+
+    /// Checks plugin and scorer names against the catalog without creating anything.
+    public func check(_ suite: Suite) -> [LLMBenchError] {
+        var problems: [LLMBenchError] = []
+        let providerIDs = catalog.plugins(of: .provider).map(\.id).sorted()
+        let scorerIDs = catalog.plugins(of: .scorer).map(\.id).sorted()
+        for provider in suite.providers where catalog.plugin(id: provider.plugin)?.kind != .provider {
+            problems.append(LLMBenchError(.unknownPlugin, "unknown provider plugin '\(provider.plugin)' for provider '\(provider.id)'; found: \(providerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: provider.location))
+        }
+        var reported: Set<String> = []
+        for test in suite.tests {
+            for spec in test.scorers where catalog.plugin(id: spec.scorer)?.kind != .scorer {
+                let place = spec.location.map(\.description) ?? spec.scorer
+                guard reported.insert(place).inserted else { continue }
+                problems.append(LLMBenchError(.unknownPlugin, "unknown scorer '\(spec.scorer)'; found: \(scorerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: spec.location))
+            }
+        }
+        for id in selectedProviders where !suite.providers.contains(where: { $0.id == id }) {
+            problems.append(LLMBenchError(.usage, "--provider '\(id)' is not in the suite; it has: \(suite.providers.map(\.id).joined(separator: ", "))"))
+        }
+        return problems
+    }
+
+    /// Creates the plugin instances. Throws every problem found; nothing has been sent yet.
+    public func prepare(_ suite: Suite) throws(LLMBenchErrors) -> PreparedRun {
+        var problems = check(suite)
+        guard problems.isEmpty else { throw LLMBenchErrors(problems) }
+        var notices: [String] = []
+        var keys: [String] = []
+        var providers: [PreparedRun.Provider] = []
+        let wanted = selectedProviders.isEmpty ? suite.providers : suite.providers.filter { selectedProviders.contains($0.id) }
+        let snapshot = prices.snapshot(for: wanted.map { ($0.plugin, $0.model) }, on: priceDate)
+        for config in wanted {
+            var apiKey: String?
+            if let variable = config.apiKeyEnv {
+                guard let value = environment[variable], !value.isEmpty else {
+                    if selectedProviders.contains(config.id) {
+                        problems.append(LLMBenchError(.usage, "provider '\(config.id)' was asked for with --provider, but its key variable \(variable) is not set", at: config.location))
+                    } else {
+                        notices.append("skipped provider '\(config.id)': environment variable \(variable) is not set")
+                    }
+                    continue
+                }
+                apiKey = value
+                keys.append(value)
+            }
+            let plugin = catalog.plugin(id: config.plugin)!
+            var json: [String: JSONValue] = [
+                "provider_id": .string(config.id), "model": .string(config.model), "options": .object(config.options),
+            ]
+            if let baseURL = config.baseURL { json["base_url"] = .string(baseURL) }
+            if let apiKey { json["api_key"] = .string(apiKey) }
+            do {
+                let instance = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(json).jsonText)
+                let price = snapshot.price(plugin: config.plugin, model: config.model)
+                if price == nil { notices.append("no price for \(config.plugin)/\(config.model) on \(priceDate): its cost is reported as \"no price\"") }
+                providers.append(.init(config: config, instance: instance, price: price))
+            } catch {
+                let redacted = SecretRedactor(secrets: keys).redact(error.message)
+                problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))
+            }
+        }
+        if providers.isEmpty && problems.isEmpty {
+            problems.append(LLMBenchError(.usage, "no provider can run: \(notices.joined(separator: "; "))"))
+        }
+        var scorers: [String: PluginInstance] = [:]
+        for test in suite.tests {
+            for spec in test.scorers {
+                let key = ScorerKey.make(spec)
+                guard scorers[key] == nil, let plugin = catalog.plugin(id: spec.scorer) else { continue }
+                do {
+                    scorers[key] = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(spec.options).jsonText)
+                } catch {
+                    problems.append(LLMBenchError(.plugin, "scorer '\(spec.scorer)': \(error.message)", at: spec.location))
+                }
+            }
+        }
+        guard problems.isEmpty else { throw LLMBenchErrors(problems) }
+        return PreparedRun(suite: suite, providers: providers, scorers: scorers, prices: snapshot, notices: notices,
+                           redactor: SecretRedactor(secrets: keys))
+    }
+}
+
+/// Removes known secrets from any text before it is stored, logged or reported.
+struct SecretRedactor: Sendable {
+    let secrets: [String]
+
+    init(secrets: [String]) { self.secrets = secrets.filter { $0.count >= 4 } }
+
+    func redact(_ text: String) -> String {
+        guard !secrets.isEmpty else { return text }
+        var text = text
+        for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "[REDACTED]") }
+        return text
+    }
+}

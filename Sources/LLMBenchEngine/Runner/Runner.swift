@@ -1,0 +1,162 @@
+import Foundation
+import LLMBenchCore
+import Synchronization
+
+/// Runs every test × provider × repeat of a prepared suite under a global concurrency limit,
+/// scores each answer, prices it, and hands it to the store the moment it completes.
+public struct Runner {
+    public struct Options: Sendable {
+        public var concurrency: Int
+        public init(concurrency: Int = 4) { self.concurrency = max(1, concurrency) }
+    }
+
+    public struct Outcome: Sendable {
+        public var run: RunInfo
+        public var results: [BenchResult]
+        /// Set when the store failed: the run stopped writing and must be reported as aborted.
+        public var storeFailure: LLMBenchError?
+    }
+
+    struct PlanItem: Sendable {
+        var test: Int
+        var provider: Int
+        var repeatIndex: Int
+    }
+
+    public let prepared: PreparedRun
+    public let options: Options
+
+    public init(prepared: PreparedRun, options: Options) {
+        self.prepared = prepared
+        self.options = options
+    }
+
+    /// Test-major order, so that providers are compared on the same test at about the same time.
+    func plan() -> [PlanItem] {
+        var items: [PlanItem] = []
+        items.reserveCapacity(prepared.plannedCount)
+        for (t, test) in prepared.suite.tests.enumerated() {
+            for r in 0..<test.repeatCount {
+                for p in prepared.providers.indices { items.append(PlanItem(test: t, provider: p, repeatIndex: r)) }
+            }
+        }
+        return items
+    }
+
+    /// Runs the whole plan. `onResult` is called from worker threads, once per result, as it completes.
+    public func run(store: any ResultStore, runID: String = RunID.make(),
+                    onResult: (@Sendable (BenchResult) -> Void)? = nil) throws(LLMBenchError) -> Outcome
+    {
+        let items = plan()
+        var info = RunInfo(id: runID, suite: prepared.suite.name, suiteDigest: prepared.suite.digest, startedAt: WallClock.nowUnix(),
+                           prices: prepared.prices, concurrency: options.concurrency, notices: prepared.notices)
+        try store.beginRun(info, suitePath: prepared.suite.sourcePath)
+        let writer = StoreWriter(store: store, runID: runID)
+        let slots = ResultSlots(count: items.count)
+        let next = Atomic<Int>(0)
+        let prepared = self.prepared
+        WorkerThreads.run(count: min(options.concurrency, max(1, items.count))) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < items.count else { return }
+                let result = Self.execute(items[index], prepared: prepared)
+                slots.set(index, result)
+                writer.submit(sequence: index, result: result)
+                onResult?(result)
+            }
+        }
+        let failure = writer.close()
+        info.finishedAt = WallClock.nowUnix()
+        if failure == nil { try store.finishRun(id: runID, finishedAt: info.finishedAt!, notices: info.notices) }
+        return Outcome(run: info, results: slots.all(), storeFailure: failure)
+    }
+
+    /// One request and its scores. Never throws: every fault becomes part of the result.
+    static func execute(_ item: PlanItem, prepared: PreparedRun) -> BenchResult {
+        let test = prepared.suite.tests[item.test]
+        let provider = prepared.providers[item.provider]
+        let startedAt = WallClock.nowUnix()
+        let outcome = provider.instance.complete(requestJSON: requestJSON(test: test, provider: provider.config, repeatIndex: item.repeatIndex))
+        var result = BenchResult(
+            test: test.name, category: test.category, provider: provider.config.id, plugin: provider.config.plugin,
+            model: provider.config.model, repeatIndex: item.repeatIndex, status: .ok, attempts: 1,
+            simulated: provider.instance.plugin.isSimulated, startedAt: startedAt)
+        result.output = prepared.redactor.redact(outcome.outputText)
+        result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
+        result.finishReason = outcome.finishReason
+        if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
+        if let usage = result.usage, let price = provider.price { result.costUSD = price.costUSD(usage) }
+        if var error = outcome.error ?? (outcome.status != 0 ? RequestError(kind: ErrorKind(statusCode: outcome.status), message: "failed") : nil) {
+            error.message = prepared.redactor.redact(error.message)
+            result.status = .error
+            result.error = error
+            result.passed = false
+            return result
+        }
+        result.latencyMs = MonotonicClock.ms(from: outcome.startNs, to: outcome.endNs)
+        result.ttftMs = outcome.firstContentNs.map { MonotonicClock.ms(from: outcome.startNs, to: $0) }
+        result.ttfotMs = outcome.firstTextNs.map { MonotonicClock.ms(from: outcome.startNs, to: $0) }
+        score(&result, test: test, prepared: prepared)
+        return result
+    }
+
+    /// Runs each scorer; the test passes when every scorer meets its threshold. Quality is their mean.
+    static func score(_ result: inout BenchResult, test: TestCase, prepared: PreparedRun) {
+        guard !test.scorers.isEmpty else {
+            result.passed = true
+            return
+        }
+        var outcomes: [ScoreOutcome] = []
+        for spec in test.scorers {
+            guard let scorer = prepared.scorers[ScorerKey.make(spec)] else { continue }
+            outcomes.append(ScorerCall.evaluate(scorer, spec: spec, output: result.output, expected: test.expected, testName: test.name))
+        }
+        result.scores = outcomes
+        // A scorer that failed counts as 0: an answer that cannot be scored is not a good one.
+        result.quality = Statistics.mean(outcomes.map { $0.value ?? 0 })
+        result.passed = outcomes.count == test.scorers.count && outcomes.allSatisfy(\.passed)
+    }
+
+    /// The provider request (Docs/plugin-abi.md "Completion request").
+    static func requestJSON(test: TestCase, provider: ProviderConfig, repeatIndex: Int) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.write(.object([
+            "model": .string(provider.model),
+            "messages": .array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
+            "options": .object(provider.options.merging(test.options) { _, testValue in testValue }),
+            "test": .object([
+                "name": .string(test.name), "category": .string(test.category),
+                "expected": .array(test.expected.map { .string($0) }), "repeat": JSONValue(repeatIndex),
+            ]),
+        ]))
+        return writer.bytes
+    }
+}
+
+/// Results in plan order, filled in by many threads.
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [BenchResult?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: BenchResult) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func all() -> [BenchResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
+
+public enum RunID {
+    /// Sortable and unique enough for one store: 20261129T041200Z-3f9a1c.
+    public static func make(now: Double = WallClock.nowUnix()) -> String {
+        let stamp = Timestamps.iso8601(now).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        return "\(stamp)-\(String(UInt32.random(in: 0...0xFFFFFF), radix: 16))"
+    }
+}

@@ -1,0 +1,30 @@
+import LLMBenchCore
+
+/// One scorer applied to one answer, with the threshold rule: value >= threshold when the suite
+/// sets one, else the scorer's own `passed`, else value >= 1.
+public enum ScorerCall {
+    public static func evaluate(_ scorer: PluginInstance, spec: ScorerSpec, output: String, expected: [String],
+                                testName: String) -> ScoreOutcome
+    {
+        var writer = JSONWriter()
+        writer.write(.object([
+            "output": .string(output), "expected": .array(expected.map { .string($0) }),
+            "options": .object(spec.options), "test": .string(testName),
+        ]))
+        let call = scorer.score(requestJSON: writer.bytes)
+        if let error = call.error {
+            return ScoreOutcome(scorer: spec.scorer, value: nil, passed: false, threshold: spec.threshold,
+                                error: "\(error.kind.rawValue): \(error.message)")
+        }
+        guard let text = call.resultJSON, let json = try? JSONValue.parse(text), let value = json["value"]?.doubleValue,
+              value.isFinite, (0...1).contains(value)
+        else {
+            return ScoreOutcome(scorer: spec.scorer, value: nil, passed: false, threshold: spec.threshold,
+                                error: "scorer returned no value in [0, 1]")
+        }
+        let passed: Bool
+        if let threshold = spec.threshold { passed = value >= threshold } else { passed = json["passed"]?.boolValue ?? (value >= 1) }
+        return ScoreOutcome(scorer: spec.scorer, value: value, passed: passed, threshold: spec.threshold,
+                            explanation: json["explanation"]?.stringValue, details: json["details"] ?? .object([:]))
+    }
+}

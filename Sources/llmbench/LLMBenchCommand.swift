@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LLMBenchCore
+import LLMBenchEngine
+
+/// Exit codes (STYLE.md): 0 success, 1 a threshold failed or a request errored, 2 bad usage or input, 3 run aborted.
+enum Exit {
+    static let thresholdFailed = ExitCode(1)
+    static let badInput = ExitCode(2)
+    static let aborted = ExitCode(3)
+}
+
+@main
+struct LLMBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "llmbench",
+        abstract: "Benchmark LLM providers side by side: latency, tokens, cost and quality.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ReportCommand.self, PluginsCommand.self, ScoreCommand.self, ValidateCommand.self]
+    )
+
+    /// Usage errors exit with 2, not ArgumentParser's 64, so scripts see one code for bad input.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 1 || code.rawValue == 3 || code.rawValue == 2 {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(Exit.badInput.rawValue)
+        }
+    }
+}
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Prints every problem and exits with 2.
+func failInput(_ errors: [LLMBenchError]) -> ExitCode {
+    for error in errors { printError(error.description) }
+    return Exit.badInput
+}
+
+/// Options every command that loads plugins shares.
+struct PluginOptions: ParsableArguments {
+    @Option(name: .customLong("plugins"), help: ArgumentHelp("A folder to search for plugins first (repeatable).", valueName: "DIR"))
+    var pluginDirs: [String] = []
+
+    func catalog() -> PluginCatalog {
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: PluginCatalog.defaultSearchPath(explicit: pluginDirs))
+        return catalog
+    }
+}
+
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp("The SQLite store (default ~/.llmbench/results.sqlite).", valueName: "PATH"))
+    var path: String?
+
+    func open() throws(LLMBenchError) -> SQLiteResultStore {
+        try SQLiteResultStore(path: path ?? SQLiteResultStore.defaultPath())
+    }
+}

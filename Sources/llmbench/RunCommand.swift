@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import LLMBenchCore
+import LLMBenchEngine
+import LLMBenchReports
+
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case never, error, threshold
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a suite against its providers, store every result, and print the comparison.")
+
+    @Argument(help: "The suite file (YAML).") var suite: String
+    @Option(name: .customLong("provider"), help: ArgumentHelp("Run only this provider id (repeatable).", valueName: "ID"))
+    var providers: [String] = []
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var plugins: PluginOptions
+    @Option(name: .customLong("pricing"), help: ArgumentHelp("A price table file or folder (repeatable); default: pricing/ beside the suite.", valueName: "FILE"))
+    var pricing: [String] = []
+    @Option(help: "How many requests run at once.") var concurrency: Int = 4
+    @Option(help: ArgumentHelp("Also write the JSON report here.", valueName: "FILE")) var json: String?
+    @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
+    @Option(help: ArgumentHelp("Also write a Markdown report here.", valueName: "FILE")) var markdown: String?
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when: threshold (a test failed or errored), error (a request errored), never.")
+    var failOn: FailOn = .threshold
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() throws {
+        let suite: Suite
+        let prices: PriceTable
+        do {
+            suite = try UserFiles.loadSuite(self.suite)
+            prices = try UserFiles.loadPrices(explicit: pricing, suitePath: self.suite)
+        } catch {
+            throw failInput(error.errors)
+        }
+        let preparation = RunPreparation(catalog: plugins.catalog(), prices: prices, selectedProviders: providers)
+        let prepared: PreparedRun
+        do { prepared = try preparation.prepare(suite) } catch { throw failInput(error.errors) }
+        for notice in prepared.notices { printError("notice: \(notice)") }
+
+        let outcome: Runner.Outcome
+        do {
+            let store = try store.open()
+            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store)
+        } catch {
+            printError(error.description)
+            throw Exit.aborted
+        }
+        let report = RunReport(run: outcome.run, results: outcome.results)
+        print(try LLMBenchReports.render(report, as: .table), terminator: "")
+        try writeFiles(report)
+        if let failure = outcome.storeFailure {
+            printError("error: the store failed, results after the failure were not saved: \(failure.message)")
+            throw Exit.aborted
+        }
+        let errors = outcome.results.filter { $0.status == .error }.count
+        let failed = outcome.results.filter { !$0.passed }.count
+        printError("run \(outcome.run.id): \(outcome.results.count) results, \(outcome.results.count - failed) passed, \(failed - errors) failed, \(errors) errors")
+        switch failOn {
+        case .never: return
+        case .error: if errors > 0 { throw Exit.thresholdFailed }
+        case .threshold: if failed > 0 { throw Exit.thresholdFailed }
+        }
+    }
+
+    private func writeFiles(_ report: RunReport) throws {
+        for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown)] {
+            guard let path else { continue }
+            try OutputFile.write(try LLMBenchReports.render(report, as: format), to: path)
+        }
+    }
+}
+
+enum OutputFile {
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            printError("error: cannot write \(path): \(error.localizedDescription)")
+            throw Exit.aborted
+        }
+    }
+}

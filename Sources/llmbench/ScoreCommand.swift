@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import LLMBenchCore
+import LLMBenchEngine
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Try a scorer without a suite: one answer, or a JSONL file of them.")
+
+    @Argument(help: "The scorer id (see `llmbench plugins`).") var scorer: String
+    @Option(help: "The answer to score.") var output: String?
+    @Option(help: "An expected value (repeatable: any may match).") var expected: [String] = []
+    @Option(name: .customLong("option"), help: ArgumentHelp("A scorer option (repeatable); VALUE is JSON if it parses, else a string.", valueName: "KEY=VALUE"))
+    var options: [String] = []
+    @Option(help: "Pass when the value is at least this.") var threshold: Double?
+    @Option(help: ArgumentHelp("Score each line {\"output\", \"expected\", \"options\"} of this file; '-' reads standard input.", valueName: "FILE"))
+    var jsonl: String?
+    @OptionGroup var plugins: PluginOptions
+
+    func validate() throws {
+        if (output == nil) == (jsonl == nil) { throw ValidationError("give --output (with --expected) or --jsonl FILE") }
+    }
+
+    func run() throws {
+        let catalog = plugins.catalog()
+        guard let plugin = catalog.plugin(id: scorer), plugin.kind == .scorer else {
+            let known = catalog.plugins(of: .scorer).map(\.id).sorted().joined(separator: ", ")
+            throw failInput([LLMBenchError(.unknownPlugin, "unknown scorer '\(scorer)'; found: \(known)")])
+        }
+        var baseOptions: [String: JSONValue] = [:]
+        for option in options {
+            guard let equals = option.firstIndex(of: "=") else {
+                throw failInput([LLMBenchError(.usage, "--option '\(option)' must be KEY=VALUE")])
+            }
+            let raw = String(option[option.index(after: equals)...])
+            baseOptions[String(option[..<equals])] = (try? JSONValue.parse(raw)) ?? .string(raw)
+        }
+        var instances: [String: PluginInstance] = [:]
+        func outcome(output: String, expected: [String], options: [String: JSONValue]) throws(RequestError) -> ScoreOutcome {
+            let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: options)
+            let key = JSONValue.object(options).jsonText
+            let instance: PluginInstance
+            if let existing = instances[key] {
+                instance = existing
+            } else {
+                instance = try PluginInstance(plugin: plugin, configJSON: key)
+                instances[key] = instance
+            }
+            return ScorerCall.evaluate(instance, spec: spec, output: output, expected: expected, testName: "")
+        }
+        guard let jsonl else {
+            do {
+                print(Self.line(try outcome(output: output!, expected: expected, options: baseOptions)).jsonText)
+            } catch {
+                throw failInput([LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)")])
+            }
+            return
+        }
+        let text: String
+        if jsonl == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            do { text = try UserFiles.readText(jsonl) } catch { throw failInput([error]) }
+        }
+        var bad = 0
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            let place = SourceLocation(file: jsonl, line: number + 1, column: 1)
+            do {
+                let json: JSONValue
+                do { json = try JSONValue.parse(String(line)) } catch {
+                    throw LLMBenchError(.invalidFile, "invalid JSON: \(error.message) (column \(error.offset + 1))", at: place)
+                }
+                guard let output = json["output"]?.stringValue else {
+                    throw LLMBenchError(.missingKey, "expected {\"output\": string, \"expected\": string or list, \"options\": object}", at: place)
+                }
+                let expected = json["expected"]?.arrayValue?.compactMap(\.stringValue) ?? json["expected"]?.stringValue.map { [$0] } ?? []
+                let options = baseOptions.merging(json["options"]?.objectValue ?? [:]) { _, line in line }
+                do {
+                    print(Self.line(try outcome(output: output, expected: expected, options: options)).jsonText)
+                } catch {
+                    throw LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)", at: place)
+                }
+            } catch let error as LLMBenchError {
+                // Keep the output aligned with the input: one line out per line in, even when it is bad.
+                bad += 1
+                print(JSONValue.object(["error": .string(error.message), "line": JSONValue(number + 1)]).jsonText)
+                printError(error.description)
+            }
+        }
+        if bad > 0 { throw Exit.badInput }
+    }
+
+    static func line(_ outcome: ScoreOutcome) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "value": JSONValue(outcome.value), "passed": .bool(outcome.passed), "details": outcome.details,
+        ]
+        if let explanation = outcome.explanation { object["explanation"] = .string(explanation) }
+        if let error = outcome.error { object["error"] = .string(error) }
+        return .object(object)
+    }
+}
