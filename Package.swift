@@ -42,10 +42,12 @@ let package = Package(
         .target(name: "MockProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Mock", exclude: ["plugin.json"]),
         .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
 
-        .testTarget(name: "LLMBenchCoreTests", dependencies: ["LLMBenchCore"]),
-        .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore"]),
+        // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
+        .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
+        .testTarget(name: "LLMBenchCoreTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
+        .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore"]),
+        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
     ]
 )

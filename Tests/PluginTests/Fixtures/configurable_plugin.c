@@ -1,0 +1,61 @@
+/*
+ * A plugin whose table is shaped by -D flags, so tests can build each way a plugin can be wrong:
+ *   -DABI_MAJOR_VALUE=2       another ABI major
+ *   -DSTRUCT_SIZE_VALUE=16    a table too small for ABI 1.0
+ *   -DKIND_VALUE=7            an unknown kind
+ *   -DPLUGIN_ID_VALUE='"x"'   another id (e.g. one already taken)
+ *   -DNO_ENTRY                no entry symbol at all
+ * Without flags it is a valid scorer that gives 1 when output equals the first expected string.
+ */
+#include <string.h>
+#include "llmbench_plugin.h"
+
+#ifndef ABI_MAJOR_VALUE
+#define ABI_MAJOR_VALUE LLMBENCH_ABI_MAJOR
+#endif
+#ifndef STRUCT_SIZE_VALUE
+#define STRUCT_SIZE_VALUE sizeof(llmbench_plugin)
+#endif
+#ifndef KIND_VALUE
+#define KIND_VALUE LLMBENCH_KIND_SCORER
+#endif
+#ifndef PLUGIN_ID_VALUE
+#define PLUGIN_ID_VALUE "fixture"
+#endif
+
+static int32_t fixture_create(const llmbench_host *host, const char *config, size_t len, void **out, char **error) {
+    (void)host; (void)config; (void)len; (void)error;
+    *out = (void *)1;
+    return LLMBENCH_OK;
+}
+
+static void fixture_destroy(void *instance) { (void)instance; }
+
+static int32_t fixture_score(void *instance, const llmbench_call *call) {
+    (void)instance;
+    const char *result = "{\"value\":0.5,\"explanation\":\"fixture\"}";
+    llmbench_event event = {LLMBENCH_ABI_MAJOR, LLMBENCH_ABI_MINOR, sizeof event, LLMBENCH_EVENT_RESULT,
+                            result, strlen(result), 0, 0, -1};
+    call->emit(call->host_call, &event);
+    return LLMBENCH_OK;
+}
+
+static const llmbench_plugin fixture_plugin = {
+    .abi_major = ABI_MAJOR_VALUE,
+    .abi_minor = 0,
+    .struct_size = STRUCT_SIZE_VALUE,
+    .kind = KIND_VALUE,
+    .id = PLUGIN_ID_VALUE,
+    .display_name = "Fixture",
+    .version = "0.0.1",
+    .capabilities = 0,
+    .create = fixture_create,
+    .destroy = fixture_destroy,
+    .score = fixture_score,
+};
+
+#ifndef NO_ENTRY
+LLMBENCH_EXPORT const llmbench_plugin *llmbench_plugin_entry(void) { return &fixture_plugin; }
+#else
+LLMBENCH_EXPORT const llmbench_plugin *some_other_symbol(void) { return &fixture_plugin; }
+#endif
