@@ -96,7 +96,11 @@ struct ExactMatch: ScorerPlugin {
 
     /// Python's string.punctuation.
     static let asciiPunctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
-    static let articles = try! NSRegularExpression(pattern: "\\b(a|an|the)\\b", options: [.useUnicodeWordBoundaries])
+    /// ICU's simple \b (a change between word and non-word characters), as Python's `re` has it;
+    /// UAX #29 boundaries would keep "the’s" whole where SQuAD's script splits it.
+    static let articles = try! NSRegularExpression(pattern: "\\b(a|an|the)\\b")
+    /// What Python's str.split() splits on (str.isspace): Unicode White_Space plus U+001C–U+001F.
+    static let pythonWhitespace = Set("\t\n\u{0B}\u{0C}\r\u{1C}\u{1D}\u{1E}\u{1F} \u{85}\u{A0}\u{1680}\u{2000}\u{2001}\u{2002}\u{2003}\u{2004}\u{2005}\u{2006}\u{2007}\u{2008}\u{2009}\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}".unicodeScalars)
 
     /// SQuAD v1.1's normalize_answer: lower, drop ASCII punctuation, drop articles, collapse whitespace.
     static func squadNormalize(_ text: String) -> String {
@@ -104,7 +108,8 @@ struct ExactMatch: ScorerPlugin {
         let noPunctuation = String(String.UnicodeScalarView(lowered.unicodeScalars.filter { !asciiPunctuation.contains($0) }))
         let noArticles = articles.stringByReplacingMatches(
             in: noPunctuation, range: NSRange(noPunctuation.startIndex..., in: noPunctuation), withTemplate: " ")
-        return noArticles.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return noArticles.unicodeScalars.split(whereSeparator: { pythonWhitespace.contains($0) })
+            .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 }
 

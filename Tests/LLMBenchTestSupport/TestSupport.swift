@@ -110,6 +110,7 @@ public enum Shell {
 public enum CCompiler {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Compiles C sources into a shared library with the system compiler, against the ABI header alone.

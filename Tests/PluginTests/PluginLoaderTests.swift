@@ -1,0 +1,125 @@
+import Foundation
+import LLMBenchCore
+import LLMBenchEngine
+import LLMBenchTestSupport
+import Testing
+
+/// Builds the fixture plugin with the given -D flags into `dir`.
+func buildFixture(_ name: String, in dir: String, flags: [String] = []) throws -> String {
+    let output = (dir as NSString).appendingPathComponent("lib\(name).so")
+    try CCompiler.sharedLibrary(sources: [TestPaths.repo("Tests/PluginTests/Fixtures/configurable_plugin.c")], output: output, flags: flags)
+    return output
+}
+
+func builtInCatalog(extra: [String] = []) -> PluginCatalog {
+    let catalog = PluginCatalog()
+    catalog.loadAll(from: extra + [TestPaths.buildDir])
+    return catalog
+}
+
+struct PluginLoaderTests {
+    @Test func loadsTheBuiltInPluginsWithTheirKindsAndCapabilities() throws {
+        let catalog = builtInCatalog()
+        let mock = try #require(catalog.plugin(id: "mock"))
+        #expect(mock.kind == .provider)
+        #expect(mock.isSimulated)
+        #expect(mock.capabilityNames.contains("embeddings"))
+        let exact = try #require(catalog.plugin(id: "exact_match"))
+        #expect(exact.kind == .scorer)
+        #expect(exact.abiMajor == 1)
+    }
+
+    @Test func refusesAnotherABIMajorNamingBothVersionsAndTheFile() throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("abi2", in: dir.path, flags: ["-DABI_MAJOR_VALUE=2"])
+        let catalog = PluginCatalog()
+        #expect(catalog.load(path: path) == nil)
+        let reason = try #require(catalog.refused.first?.reason)
+        #expect(reason.contains("ABI 2.0") && reason.contains("ABI 1.0") && reason.contains(path))
+    }
+
+    @Test func refusesATableSmallerThanTheABIPromises() throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("small", in: dir.path, flags: ["-DSTRUCT_SIZE_VALUE=16"])
+        let catalog = PluginCatalog()
+        #expect(catalog.load(path: path) == nil)
+        #expect(catalog.refused.first?.reason.contains("16 bytes") == true)
+    }
+
+    @Test func refusesALibraryWithoutTheEntrySymbol() throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("noentry", in: dir.path, flags: ["-DNO_ENTRY"])
+        let catalog = PluginCatalog()
+        #expect(catalog.load(path: path) == nil)
+        #expect(catalog.refused.first?.reason.contains("no exported 'llmbench_plugin_entry'") == true)
+    }
+
+    @Test func refusesAFileThatIsNotASharedLibrary() {
+        let dir = TemporaryDirectory()
+        let path = dir.write("libjunk.so", "not an ELF file")
+        let catalog = PluginCatalog()
+        #expect(catalog.load(path: path) == nil)
+        #expect(catalog.refused.first?.reason.hasPrefix("not a loadable shared library") == true)
+    }
+
+    @Test func refusesAnUnknownKind() throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("kind7", in: dir.path, flags: ["-DKIND_VALUE=7"])
+        let catalog = PluginCatalog()
+        #expect(catalog.load(path: path) == nil)
+        #expect(catalog.refused.first?.reason.contains("unknown plugin kind 7") == true)
+    }
+
+    @Test func refusesADuplicateIDAndKeepsTheFirst() throws {
+        let dir = TemporaryDirectory()
+        _ = try buildFixture("dupmock", in: dir.path, flags: [#"-DPLUGIN_ID_VALUE="mock""#])
+        let catalog = builtInCatalog()
+        catalog.loadAll(from: [dir.path])
+        #expect(catalog.plugin(id: "mock")?.kind == .provider)
+        let refusal = try #require(catalog.refused.first { $0.path.hasSuffix("libdupmock.so") })
+        #expect(refusal.reason.contains("duplicate plugin id 'mock'"))
+    }
+
+    @Test func loadsTheSameFileOnceThroughALink() throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("fixture", in: dir.path)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("libalias.so"), withDestinationPath: path)
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [dir.path])
+        #expect(catalog.plugins.count == 1)
+        #expect(catalog.refused.isEmpty)
+    }
+
+    @Test func refusesAManifestWhoseIDDisagreesWithTheLibrary() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins/thing")
+        _ = try buildFixture("fixture", in: folder)
+        dir.write("plugins/thing/plugin.json", #"{"id": "other", "kind": "scorer", "library": "libfixture.so"}"#)
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [dir.file("plugins")])
+        #expect(catalog.plugins.isEmpty)
+        #expect(catalog.refused.first?.reason.contains("plugin.json says id 'other'") == true)
+    }
+
+    @Test func aValidCFixtureScores() throws {
+        let dir = TemporaryDirectory()
+        let catalog = PluginCatalog()
+        let plugin = try #require(catalog.load(path: try buildFixture("fixture", in: dir.path)))
+        let instance = try PluginInstance(plugin: plugin, configJSON: "{}")
+        let outcome = ScorerCall.evaluate(instance, spec: ScorerSpec(scorer: "fixture", threshold: 0.4), output: "x", expected: ["y"], testName: "t")
+        #expect(outcome.value == 0.5)
+        #expect(outcome.passed)
+        #expect(outcome.explanation == "fixture")
+    }
+
+    @Test func builtInManifestsNameTheLibraryAndIDTheyShipWith() throws {
+        for (folder, product) in [("Plugins/Mock", "LLMBenchMock"), ("Scorers/ExactMatch", "LLMBenchExactMatch")] {
+            let manifest = try JSONValue.parse(try String(contentsOfFile: TestPaths.repo("\(folder)/plugin.json"), encoding: .utf8))
+            #expect(manifest["library"]?.stringValue == "lib\(product).so")
+            let catalog = PluginCatalog()
+            let plugin = try #require(catalog.load(path: TestPaths.builtPlugin(product)))
+            #expect(manifest["id"]?.stringValue == plugin.id)
+            #expect(manifest["kind"]?.stringValue == plugin.kind.rawValue)
+        }
+    }
+}
