@@ -1,0 +1,182 @@
+import Foundation
+import LLMBenchCore
+import LLMBenchTestSupport
+import Testing
+
+/// Runs the built `llmbench` as a user would, with a private HOME so nothing leaks between tests.
+struct CLI {
+    let home = TemporaryDirectory("llmbench-home")
+
+    var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = home.path
+        env.removeValue(forKey: "LLMBENCH_PLUGIN_PATH")
+        return env
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {
+        try Shell.run(TestPaths.llmbench, arguments, environment: environment.merging(extra) { _, new in new }, stdin: stdin)
+    }
+}
+
+struct RunCommandTests {
+    @Test func quickstartRunsStoresAndWritesEveryFormat() throws {
+        let cli = CLI()
+        let out = TemporaryDirectory()
+        let result = try cli.run(["run", TestPaths.repo("Suites/quickstart.yaml"), "--store", out.file("r.sqlite"),
+                                  "--json", out.file("r.json"), "--junit", out.file("r.xml"), "--markdown", out.file("r.md"),
+                                  "--concurrency", "8", "--fail-on", "never"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONValue.parse(try String(contentsOfFile: out.file("r.json"), encoding: .utf8))
+        let results = try #require(json["results"]?.arrayValue)
+        // 10 tests, one repeated 3 times, × 3 providers.
+        #expect(results.count == 36)
+        #expect(results.allSatisfy { $0["simulated"] == true })
+        #expect(results.contains { $0["status"] == "error" && $0["error"]?["kind"] == "rate_limited" })
+        let summary = try #require(json["summary"]?.arrayValue)
+        #expect(summary.filter { $0["category"] == .null }.count == 3)
+        let accurate = try #require(summary.first { $0["provider"] == "mock-accurate" && $0["category"] == .null })
+        #expect(accurate["pass_rate"] == 1)
+        #expect(accurate["cost_per_pass_usd"]?.doubleValue ?? 0 > 0)
+        #expect(FileManager.default.fileExists(atPath: out.file("r.xml")))
+        #expect(FileManager.default.fileExists(atPath: out.file("r.md")))
+
+        // The stored run renders to the same results.
+        let again = try cli.run(["report", "--last", "--format", "json", "--store", out.file("r.sqlite")])
+        #expect(again.status == 0)
+        let stored = try JSONValue.parse(again.stdout)
+        #expect(stored["results"] == json["results"])
+        #expect(stored["run"]?["price_snapshot"] == json["run"]?["price_snapshot"])
+    }
+
+    static let passing = """
+        version: 1
+        name: e2e
+        providers:
+          - {id: good, plugin: mock, model: m}
+        tests:
+          - {name: t1, prompt: "1+1?", expected: "2", scorers: [{scorer: exact_match}]}
+        """
+
+    @Test func exitCodesFollowTheOutcomeAndFailOn() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let passing = dir.write("pass.yaml", Self.passing)
+        #expect(try cli.run(["run", passing, "--store", dir.file("s.sqlite")]).status == 0)
+
+        let failing = dir.write("fail.yaml", Self.passing.replacingOccurrences(of: "model: m}", with: "model: m, options: {mode: echo}}"))
+        #expect(try cli.run(["run", failing, "--store", dir.file("s.sqlite")]).status == 1)
+        #expect(try cli.run(["run", failing, "--store", dir.file("s.sqlite"), "--fail-on", "error"]).status == 0)
+        #expect(try cli.run(["run", failing, "--store", dir.file("s.sqlite"), "--fail-on", "never"]).status == 0)
+
+        let erroring = dir.write("err.yaml", Self.passing.replacingOccurrences(of: "model: m}", with: "model: m, options: {error_rate: 1}}"))
+        #expect(try cli.run(["run", erroring, "--store", dir.file("s.sqlite"), "--fail-on", "error"]).status == 1)
+
+        #expect(try cli.run(["run", passing, "--concurrency", "0"]).status == 2)
+        #expect(try cli.run(["run"]).status == 2)
+    }
+
+    @Test func badSuitesStopBeforeAnyRequestWithFileLineColumn() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let bad = dir.write("bad.yaml", Self.passing.replacingOccurrences(of: "plugin: mock", with: "plugin: mokc")
+            .replacingOccurrences(of: "scorer: exact_match", with: "scorer: exact"))
+        let result = try cli.run(["run", bad, "--store", dir.file("s.sqlite")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(bad):4:5: error: unknown provider plugin 'mokc'"))
+        #expect(result.stderr.contains("\(bad):6:57: error: unknown scorer 'exact'"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("s.sqlite")), "nothing may be stored for a refused suite")
+
+        let validate = try cli.run(["validate", bad, TestPaths.repo("Suites/quickstart.yaml"), TestPaths.repo("Suites/pricing/openai.yaml")])
+        #expect(validate.status == 2)
+        #expect(validate.stdout.contains("quickstart.yaml: ok") && validate.stdout.contains("openai.yaml: ok"))
+        #expect(validate.stderr.contains("unknown provider plugin 'mokc'"))
+    }
+
+    @Test func aProviderWithoutItsKeyIsSkippedVisiblyOrRefusedWhenAskedFor() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let suite = dir.write("keys.yaml", Self.passing.replacingOccurrences(of: "  - {id: good, plugin: mock, model: m}", with: """
+              - {id: good, plugin: mock, model: m}
+              - {id: keyed, plugin: mock, model: m, api_key_env: LLMBENCH_TEST_UNSET_KEY}
+            """))
+        let skipped = try cli.run(["run", suite, "--store", dir.file("s.sqlite"), "--json", dir.file("r.json")])
+        #expect(skipped.status == 0)
+        #expect(skipped.stderr.contains("skipped provider 'keyed': environment variable LLMBENCH_TEST_UNSET_KEY is not set"))
+        let results = try JSONValue.parse(try String(contentsOfFile: dir.file("r.json"), encoding: .utf8))["results"]?.arrayValue
+        #expect(results?.count == 1)
+        let asked = try cli.run(["run", suite, "--store", dir.file("s.sqlite"), "--provider", "keyed"])
+        #expect(asked.status == 2)
+        #expect(asked.stderr.contains("LLMBENCH_TEST_UNSET_KEY is not set"))
+    }
+
+    @Test func keysNeverReachTheStoreOrTheReports() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let secret = "sk-test-\(UUID().uuidString)"
+        let suite = dir.write("secret.yaml", """
+            version: 1
+            name: secrets
+            providers:
+              - {id: keyed, plugin: mock, model: m, api_key_env: LLMBENCH_TEST_KEY, options: {mode: echo}}
+            tests:
+              - {name: leak, prompt: "my key is \(secret)", expected: x, scorers: [exact_match]}
+            """)
+        let result = try cli.run(["run", suite, "--store", dir.file("s.sqlite"), "--json", dir.file("r.json"), "--junit", dir.file("r.xml"),
+                                  "--markdown", dir.file("r.md")], env: ["LLMBENCH_TEST_KEY": secret])
+        #expect(result.status == 1)
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !file.hasSuffix(".yaml") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file(file)))
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "the key reached \(file)")
+        }
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        let json = try String(contentsOfFile: dir.file("r.json"), encoding: .utf8)
+        #expect(json.contains("my key is [REDACTED]"))
+    }
+}
+
+struct OtherCommandTests {
+    @Test func pluginsListsBuiltInsAndExplainsRefusals() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        dir.write("libbroken.so", "garbage")
+        let result = try cli.run(["plugins", "--json", "--plugins", dir.path])
+        #expect(result.status == 0)
+        let json = try JSONValue.parse(result.stdout)
+        let ids = json["plugins"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(Set(ids).isSuperset(of: ["mock", "exact_match"]))
+        let refused = json["refused"]?.arrayValue ?? []
+        #expect(refused.contains { ($0["path"]?.stringValue ?? "").hasSuffix("libbroken.so") && ($0["reason"]?.stringValue ?? "").contains("not a loadable") })
+        let table = try cli.run(["plugins", "--plugins", dir.path])
+        #expect(table.stdout.contains("Refused:") && table.stdout.contains("libbroken.so"))
+    }
+
+    @Test func scoreOneAnswer() throws {
+        let cli = CLI()
+        let hit = try cli.run(["score", "exact_match", "--output", "The Paris", "--expected", "paris", "--option", "mode=normalized"])
+        #expect(hit.status == 0)
+        let json = try JSONValue.parse(hit.stdout)
+        #expect(json["value"] == 1 && json["passed"] == true && json["details"]?["mode"] == "normalized")
+        let miss = try JSONValue.parse(try cli.run(["score", "exact_match", "--output", "Lyon", "--expected", "Paris"]).stdout)
+        #expect(miss["value"] == 0 && miss["passed"] == false)
+        #expect(try cli.run(["score", "nope", "--output", "x", "--expected", "y"]).status == 2)
+    }
+
+    @Test func scoreJSONLinesKeepsOrderAndReportsBadLinesInPlace() throws {
+        let cli = CLI()
+        let input = """
+            {"output": "Paris", "expected": "paris", "options": {"ignore_case": true}}
+            {"output": "x", "expected": ["y", "x"]}
+            not json
+            {"output": "a b", "expected": "ab", "options": {"regexes_to_ignore": ["\\\\s"]}}
+            """
+        let result = try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: input)
+        #expect(result.status == 2)
+        let lines = result.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
+        #expect(lines.count == 4)
+        #expect(lines[0]?["value"] == 1 && lines[1]?["value"] == 1 && lines[3]?["value"] == 1)
+        #expect(lines[2]?["line"] == 3)
+        #expect(result.stderr.contains("-:3:1: error: invalid JSON"))
+    }
+}

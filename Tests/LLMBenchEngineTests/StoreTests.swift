@@ -1,0 +1,115 @@
+import CSQLite
+import Foundation
+import LLMBenchCore
+import LLMBenchTestSupport
+import Testing
+
+@testable import LLMBenchEngine
+
+struct StoreTests {
+    static func sampleRun(id: String = "run-1") -> RunInfo {
+        RunInfo(id: id, suite: "s", suiteDigest: "abc", startedAt: 1_700_000_000,
+                prices: PriceSnapshot(date: "2026-11-29", entries: [PriceEntry(plugin: "mock", model: "m", effective: "2024-01-01", inputPerMTok: 1, outputPerMTok: 2, source: "x")]),
+                concurrency: 3, notices: ["a notice"])
+    }
+
+    static func sampleResult(_ test: String, status: ResultStatus = .ok) -> BenchResult {
+        BenchResult(test: test, category: "c", provider: "p", plugin: "mock", model: "m", repeatIndex: 2, status: status,
+                    error: status == .error ? RequestError(kind: .rateLimited, message: "slow down", httpStatus: 429, retryAfterMs: 1500) : nil,
+                    latencyMs: status == .ok ? 12.5 : nil, ttftMs: status == .ok ? 3.25 : nil, ttfotMs: nil,
+                    usage: Usage(inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, reasoningTokens: 1),
+                    costUSD: 0.000018, quality: 0.75, passed: false,
+                    scores: [ScoreOutcome(scorer: "exact_match", value: 0.75, passed: false, threshold: 1, explanation: "close",
+                                          details: ["mode": "normalized"])],
+                    output: "out \"quoted\"\nline", reasoning: "think", finishReason: "stop", attempts: 1, simulated: true, startedAt: 1_700_000_001.5)
+    }
+
+    @Test func aNewStoreIsMigratedToTheCurrentSchema() throws {
+        let dir = TemporaryDirectory()
+        _ = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        let db = try SQLiteDatabase(path: dir.file("s.sqlite"))
+        #expect(try db.userVersion() == SQLiteResultStore.schemaVersion)
+        // Opening again runs no migration twice.
+        _ = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        #expect(try SQLiteDatabase(path: dir.file("s.sqlite")).userVersion() == SQLiteResultStore.schemaVersion)
+    }
+
+    @Test func refusesAStoreFromANewerLLMBench() throws {
+        let dir = TemporaryDirectory()
+        let db = try SQLiteDatabase(path: dir.file("s.sqlite"))
+        try db.execute("PRAGMA user_version = 99")
+        do {
+            _ = try SQLiteResultStore(path: dir.file("s.sqlite"))
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.message.contains("schema version 99") && error.message.contains("\(SQLiteResultStore.schemaVersion)"))
+        }
+    }
+
+    @Test func runsResultsAndPricesComeBackAsTheyWentIn() throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        let run = Self.sampleRun()
+        try store.beginRun(run, suitePath: "suite.yaml")
+        let results = [Self.sampleResult("a"), Self.sampleResult("b", status: .error)]
+        try store.append(runID: run.id, batch: [(1, results[1]), (0, results[0])])
+        try store.finishRun(id: run.id, finishedAt: 1_700_000_100, notices: run.notices)
+        #expect(try store.results(runID: run.id) == results)
+        let back = try #require(try store.run(id: run.id))
+        #expect(back.prices == run.prices)
+        #expect(back.finishedAt == 1_700_000_100)
+        #expect(back.notices == ["a notice"])
+        #expect(back.concurrency == 3)
+        #expect(try store.lastRunID() == run.id)
+    }
+
+    @Test func eachAppendIsVisibleToAnotherConnectionAtOnce() throws {
+        let dir = TemporaryDirectory()
+        let writer = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        try writer.beginRun(Self.sampleRun(), suitePath: "x")
+        let reader = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        for i in 0..<3 {
+            try writer.append(runID: "run-1", sequence: i, result: Self.sampleResult("t\(i)"))
+            #expect(try reader.results(runID: "run-1").count == i + 1)
+        }
+    }
+
+    @Test func aDuplicateSequenceRollsBackTheWholeBatch() throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        try store.beginRun(Self.sampleRun(), suitePath: "x")
+        try store.append(runID: "run-1", sequence: 0, result: Self.sampleResult("a"))
+        #expect(throws: LLMBenchError.self) {
+            try store.append(runID: "run-1", batch: [(1, Self.sampleResult("b")), (0, Self.sampleResult("dup"))])
+        }
+        #expect(try store.results(runID: "run-1").map(\.test) == ["a"])
+    }
+}
+
+struct RunnerTests {
+    @Test func plansEveryTestTimesEveryProviderTimesEveryRepeat() throws {
+        let suite = Suite(name: "s", providers: [], tests: [
+            TestCase(name: "a", messages: [Message(role: "user", content: "x")], repeatCount: 2),
+            TestCase(name: "b", messages: [Message(role: "user", content: "y")], repeatCount: 1),
+        ])
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [TestPaths.buildDir])
+        let mock = try #require(catalog.plugin(id: "mock"))
+        let providers = try ["p1", "p2", "p3"].map { id in
+            PreparedRun.Provider(config: ProviderConfig(id: id, plugin: "mock", model: "m"),
+                                 instance: try PluginInstance(plugin: mock, configJSON: "{}"), price: nil)
+        }
+        let prepared = PreparedRun(suite: suite, providers: providers, scorers: [:], prices: PriceSnapshot(date: "", entries: []),
+                                   notices: [], redactor: SecretRedactor(secrets: []))
+        let plan = Runner(prepared: prepared, options: .init(concurrency: 2)).plan()
+        #expect(plan.count == 9)
+        #expect(prepared.plannedCount == 9)
+        #expect(Set(plan.map { "\($0.test)-\($0.provider)-\($0.repeatIndex)" }).count == 9)
+    }
+
+    @Test func redactsSecretsFromText() {
+        let redactor = SecretRedactor(secrets: ["sk-live-123456", "ab"])
+        #expect(redactor.redact("key sk-live-123456 leaked twice sk-live-123456") == "key [REDACTED] leaked twice [REDACTED]")
+        #expect(redactor.redact("ab stays: too short to be a key") == "ab stays: too short to be a key")
+    }
+}
