@@ -28,7 +28,7 @@ let package = Package(
         // Runtime: plugin host, runner, store.
         .target(name: "LLMBenchEngine", dependencies: ["LLMBenchCore", "CLLMBenchPluginABI", "CCurl", "CSQLite"]),
         // Renderers.
-        .target(name: "LLMBenchReports", dependencies: ["LLMBenchCore", "CLibXML2"]),
+        .target(name: "LLMBenchReports", dependencies: ["LLMBenchCore", "CLibXML2"], exclude: ["README.md"]),
         .executableTarget(
             name: "llmbench",
             dependencies: [

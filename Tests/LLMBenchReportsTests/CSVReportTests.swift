@@ -1,0 +1,49 @@
+import LLMBenchCore
+import Testing
+@testable import LLMBenchReports
+
+struct CSVReportTests {
+    static let csv = try! render(Fixture.report, as: .csv)
+
+    @Test func headerAndOneRowPerResult() {
+        let records = parseCSV(Self.csv)
+        #expect(records.first == ["run_id", "test", "category", "provider", "model", "repeat", "status", "error_kind",
+                                  "error_message", "latency_ms", "ttft_ms", "input_tokens", "output_tokens", "cost_usd",
+                                  "quality", "passed", "output"])
+        #expect(records.count == 1 + Fixture.results.count)
+        #expect(records.allSatisfy { $0.count == 17 })
+        #expect(Self.csv.hasSuffix("\r\n"))
+    }
+
+    @Test func outputRoundTripsExactly() {
+        let records = parseCSV(Self.csv).dropFirst()
+        #expect(records.map { $0[16] } == Fixture.results.map(\.output))
+        #expect(records.map { $0[16] }.contains(Fixture.hostileOutput))
+        #expect(records.map { $0[16] }.contains(Fixture.crlfOutput))
+    }
+
+    @Test func figuresAndMissingValues() throws {
+        let records = Array(parseCSV(Self.csv).dropFirst())
+        let fizzbuzz = records[2]
+        #expect(Array(fizzbuzz[0...8]) == ["run-20261129-041200", "fizzbuzz", "code", "openai", "gpt-4o-mini", "0", "ok", "", ""])
+        #expect(Array(fizzbuzz[9...15]) == ["2400.75", "350.5", "60", "120", "8.1e-05", "0.4", "false"])
+        let timeout = records[5]
+        #expect(timeout[6] == "error")
+        #expect(timeout[7] == "timeout")
+        #expect(timeout[8] == "no response within 30000 ms | gave up")
+        #expect(Array(timeout[9...14]) == ["", "", "", "", "", ""], "nil is an empty field")
+    }
+
+    @Test func unknownCostIsEmptyNeverZero() {
+        let local = parseCSV(Self.csv).filter { $0[3] == "local" }
+        #expect(local.count == 3)
+        #expect(local.allSatisfy { $0[13].isEmpty })
+        #expect(parseCSV(Self.csv).filter { $0[3] == "mock" }.allSatisfy { $0[13] == "0" }, "a known zero price is zero")
+    }
+
+    @Test(arguments: [("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("a\nb", "\"a\nb\""),
+                      ("a\rb", "\"a\rb\""), ("", "")])
+    func quoting(_ value: String, _ expected: String) {
+        #expect(CSVReport.field(value) == expected)
+    }
+}

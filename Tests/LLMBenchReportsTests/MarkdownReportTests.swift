@@ -1,0 +1,54 @@
+import LLMBenchCore
+import Testing
+@testable import LLMBenchReports
+
+struct MarkdownReportTests {
+    static let markdown = try! render(Fixture.report, as: .markdown)
+
+    @Test func matchesGoldenFile() throws {
+        try expectGolden(Self.markdown, named: "report.md")
+    }
+
+    @Test func headerNamesTheRunAndItsPrices() {
+        #expect(Self.markdown.hasPrefix("# LLMBench report: smoke\n"))
+        #expect(Self.markdown.contains("- Run: run-20261129-041200\n"))
+        #expect(Self.markdown.contains("- Started: 2026-11-29T04:12:00Z\n"))
+        #expect(Self.markdown.contains("- Price snapshot: 2026-11-01\n"))
+    }
+
+    /// Model output must not add or remove table cells, open tags or break rows.
+    @Test func untrustedTextCannotBreakTables() throws {
+        let lines = Self.markdown.split(separator: "\n").map(String.init)
+        let failureTable = lines.drop { $0 != "## Failures" }.filter { $0.hasPrefix("|") }
+        #expect(failureTable.count == 2 + 3, "header, rule and three failures")
+        for row in failureTable {
+            #expect(Self.unescapedPipes(row) == 7, "6 cells in: \(row)")
+        }
+        #expect(!Self.markdown.contains("<3"))
+        #expect(!Self.markdown.unicodeScalars.contains("\u{1}"))
+        #expect(Self.markdown.contains(#"i &lt; 3 &amp;&amp; i &gt; 0 ? "a\|b" : "c,d") }<br>line two  &amp; done"#))
+    }
+
+    @Test func unknownCostIsNoPriceNeverZero() throws {
+        let localRows = Self.markdown.split(separator: "\n").filter { $0.hasPrefix("| local |") }
+        #expect(localRows.count == 3, "overall, qa, code")
+        for row in localRows {
+            #expect(row.contains("| no price | no price |"))
+            #expect(!row.contains("0.000000"))
+        }
+    }
+
+    @Test func escapingMakesMarkupInert() {
+        #expect(MarkdownReport.cell("a|b\r\nc<d>&e *f* [g](h) `i`") == #"a\|b<br>c&lt;d&gt;&amp;e \*f\* \[g\](h) \`i\`"#)
+    }
+
+    static func unescapedPipes(_ row: String) -> Int {
+        var count = 0
+        var escaped = false
+        for character in row {
+            if escaped { escaped = false; continue }
+            if character == "\\" { escaped = true } else if character == "|" { count += 1 }
+        }
+        return count
+    }
+}
