@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the quickstart suite on the embedded default store
+# (~/.llmbench/results.sqlite), offline, with the simulated Mock provider.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release --product llmbench
+swift build -c release --product LLMBenchMock
+swift build -c release --product LLMBenchExactMatch
+exec .build/release/llmbench run Suites/quickstart.yaml --fail-on never "$@"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what LLMBench needs on a fresh Debian machine with Swift at /opt/swift:
+# the C libraries it links (libcurl, libxml2, SQLite), pkg-config, xmllint and Python's
+# junitparser (both used by the JUnit tests). Safe to run twice.
+set -euo pipefail
+
+export PATH="/opt/swift/usr/bin:$PATH"
+need_apt=()
+for pkg in libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils python3; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+if ! python3 -c "import junitparser" 2>/dev/null; then
+    python3 -m pip install -q junitparser==5.0.3 2>/dev/null || python3 -m pip install -q --break-system-packages junitparser==5.0.3
+fi

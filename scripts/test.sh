@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md and CI run it: set-up, a build of every product (the tests
+# dlopen the real plugin libraries and run the real `llmbench`), then `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="/opt/swift/usr/bin:$PATH"
+swift build --build-tests
+swift test --skip-build
