@@ -56,12 +56,12 @@ struct MockProvider: ProviderPlugin {
             throw PluginError(.invalidRequest, "mock option 'error_kind' must be one of: \(Self.errorKinds.keys.sorted().joined(separator: ", "))")
         }
         errorKind = kind
-        seed = UInt64(truncatingIfNeeded: (options["seed"] as? NSNumber)?.int64Value ?? 0)
+        seed = UInt64(truncatingIfNeeded: options.integer("seed") ?? 0)
         ttftMs = try Self.nonNegative(options, "ttft_ms")
         tokensPerSecond = try Self.nonNegative(options, "tokens_per_second")
         reasoning = options["reasoning"] as? String
-        fixedInputTokens = (options["input_tokens"] as? NSNumber)?.intValue
-        fixedOutputTokens = (options["output_tokens"] as? NSNumber)?.intValue
+        fixedInputTokens = options.integer("input_tokens")
+        fixedOutputTokens = options.integer("output_tokens")
     }
 
     static let errorKinds: [String: PluginError.Code] = [
@@ -70,11 +70,11 @@ struct MockProvider: ProviderPlugin {
     ]
 
     static func number(_ options: [String: Any], _ key: String) throws(PluginError) -> Double? {
-        guard let raw = options[key] else { return nil }
-        guard let number = raw as? NSNumber else {
+        guard options[key] != nil else { return nil }
+        guard let number = options.number(key) else {
             throw PluginError(.invalidRequest, "mock option '\(key)' must be a number")
         }
-        return number.doubleValue
+        return number
     }
 
     static func fraction(_ options: [String: Any], _ key: String) throws(PluginError) -> Double {
@@ -112,7 +112,7 @@ struct MockProvider: ProviderPlugin {
         var finish = "stop"
         let words = Self.tokens(answer)
         var outputWords = words
-        if let maxTokens = (request.options["max_tokens"] as? NSNumber)?.intValue, maxTokens >= 0, words.count > maxTokens {
+        if let maxTokens = request.options.integer("max_tokens"), maxTokens >= 0, words.count > maxTokens {
             outputWords = Array(words.prefix(maxTokens))
             answer = outputWords.joined()
             finish = "length"

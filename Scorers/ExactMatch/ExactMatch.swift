@@ -84,6 +84,7 @@ struct ExactMatch: ScorerPlugin {
 
     /// lm-evaluation-harness's order: regexes, case, punctuation, numbers.
     func prepare(_ text: String) -> String {
+        if regexesToIgnore.isEmpty && !ignoreCase && !ignorePunctuation && !ignoreNumbers { return text }
         var text = text
         for regex in regexesToIgnore {
             text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
@@ -96,21 +97,56 @@ struct ExactMatch: ScorerPlugin {
 
     /// Python's string.punctuation.
     static let asciiPunctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
-    /// ICU's simple \b (a change between word and non-word characters), as Python's `re` has it;
-    /// UAX #29 boundaries would keep "the’s" whole where SQuAD's script splits it.
-    static let articles = try! NSRegularExpression(pattern: "\\b(a|an|the)\\b")
     /// What Python's str.split() splits on (str.isspace): Unicode White_Space plus U+001C–U+001F.
     static let pythonWhitespace = Set("\t\n\u{0B}\u{0C}\r\u{1C}\u{1D}\u{1E}\u{1F} \u{85}\u{A0}\u{1680}\u{2000}\u{2001}\u{2002}\u{2003}\u{2004}\u{2005}\u{2006}\u{2007}\u{2008}\u{2009}\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}".unicodeScalars)
 
-    /// SQuAD v1.1's normalize_answer: lower, drop ASCII punctuation, drop articles, collapse whitespace.
-    static func squadNormalize(_ text: String) -> String {
-        let lowered = text.lowercased()
-        let noPunctuation = String(String.UnicodeScalarView(lowered.unicodeScalars.filter { !asciiPunctuation.contains($0) }))
-        let noArticles = articles.stringByReplacingMatches(
-            in: noPunctuation, range: NSRange(noPunctuation.startIndex..., in: noPunctuation), withTemplate: " ")
-        return noArticles.unicodeScalars.split(whereSeparator: { pythonWhitespace.contains($0) })
-            .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
+    /// Python's \w (str.isalnum() or "_"). Unlike ICU's \w it excludes combining marks, and unlike
+    /// UAX #29 word boundaries it splits "the’s" after "the".
+    static func isPythonWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "_" { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return scalar.properties.numericType != nil
+        }
     }
+
+    /// SQuAD v1.1's normalize_answer — lower, drop ASCII punctuation, `re.sub(r"\b(a|an|the)\b", " ")`,
+    /// `" ".join(text.split())` — in one pass over the lowered text: a run of word characters that
+    /// is exactly a, an or the acts as a space; whitespace ends a token; tokens are joined by one space.
+    static func squadNormalize(_ text: String) -> String {
+        // UTF-8 buffers: appending scalars to String views was the scorer's main cost.
+        var out: [UInt8] = []
+        var token: [UInt8] = []
+        var word: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        func endToken() {
+            guard !token.isEmpty else { return }
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: token)
+            token.removeAll(keepingCapacity: true)
+        }
+        func endWord() {
+            guard !word.isEmpty else { return }
+            if word == articleA || word == articleAn || word == articleThe { endToken() } else { token.append(contentsOf: word) }
+            word.removeAll(keepingCapacity: true)
+        }
+        for scalar in text.lowercased().unicodeScalars where !asciiPunctuation.contains(scalar) {
+            if isPythonWordCharacter(scalar) {
+                UTF8.encode(scalar) { word.append($0) }
+                continue
+            }
+            endWord()
+            if pythonWhitespace.contains(scalar) { endToken() } else { UTF8.encode(scalar) { token.append($0) } }
+        }
+        endWord()
+        endToken()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let articleA = Array("a".utf8), articleAn = Array("an".utf8), articleThe = Array("the".utf8)
 }
 
 @_cdecl("llmbench_plugin_entry")

@@ -88,7 +88,8 @@ public struct ProviderConfiguration: @unchecked Sendable {
     public var baseURL: String?
     /// The key read from the environment by the engine; never log it.
     public var apiKey: String?
-    /// Options from the suite, as JSON values (String, NSNumber, Bool, [Any], [String: Any], NSNull).
+    /// Options from the suite, as JSON values: String, Bool, Int, Double, [Any], [String: Any]; null is
+    /// `Optional<Any>.none`. `options.number(_:)` and `options.integer(_:)` read numbers either way.
     public var options: [String: Any]
 }
 

@@ -52,7 +52,7 @@ struct StoreTests {
         let run = Self.sampleRun()
         try store.beginRun(run, suitePath: "suite.yaml")
         let results = [Self.sampleResult("a"), Self.sampleResult("b", status: .error)]
-        try store.append(runID: run.id, batch: [(1, results[1]), (0, results[0])])
+        try store.append(runID: run.id, batch: [EncodedResult(sequence: 1, result: results[1]), EncodedResult(sequence: 0, result: results[0])])
         try store.finishRun(id: run.id, finishedAt: 1_700_000_100, notices: run.notices)
         #expect(try store.results(runID: run.id) == results)
         let back = try #require(try store.run(id: run.id))
@@ -80,7 +80,7 @@ struct StoreTests {
         try store.beginRun(Self.sampleRun(), suitePath: "x")
         try store.append(runID: "run-1", sequence: 0, result: Self.sampleResult("a"))
         #expect(throws: LLMBenchError.self) {
-            try store.append(runID: "run-1", batch: [(1, Self.sampleResult("b")), (0, Self.sampleResult("dup"))])
+            try store.append(runID: "run-1", batch: [EncodedResult(sequence: 1, result: Self.sampleResult("b")), EncodedResult(sequence: 0, result: Self.sampleResult("dup"))])
         }
         #expect(try store.results(runID: "run-1").map(\.test) == ["a"])
     }
@@ -111,5 +111,16 @@ struct RunnerTests {
         let redactor = SecretRedactor(secrets: ["sk-live-123456", "ab"])
         #expect(redactor.redact("key sk-live-123456 leaked twice sk-live-123456") == "key [REDACTED] leaked twice [REDACTED]")
         #expect(redactor.redact("ab stays: too short to be a key") == "ab stays: too short to be a key")
+    }
+}
+
+struct ResultEncodingTests {
+    @Test(arguments: [StoreTests.sampleResult("full"), StoreTests.sampleResult("failed", status: .error),
+                      BenchResult(test: "bare", category: "c", provider: "p", plugin: "x", model: "m", repeatIndex: 0, status: .ok)])
+    func theFastEncoderWritesWhatTheContractSays(_ result: BenchResult) throws {
+        var writer = JSONWriter()
+        result.writeJSON(into: &writer)
+        #expect(writer.text == result.json.jsonText)
+        #expect(BenchResult(json: try JSONValue.parse(writer.text)) == result)
     }
 }

@@ -119,3 +119,55 @@ public enum Timestamps {
         return ("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))", "\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))")
     }
 }
+
+extension BenchResult {
+    /// The same text as `json.jsonText`, written field by field in sorted-key order without building
+    /// the intermediate dictionary: the store encodes every result, so this is on the hot path.
+    public func writeJSON(into w: inout JSONWriter) {
+        func key(_ name: String, first: Bool = false) {
+            if !first { w.raw(",") }
+            w.string(name)
+            w.raw(":")
+        }
+        func number(_ value: Double?) { if let value { w.number(value) } else { w.raw("null") } }
+        func integer(_ value: Int?) { if let value { w.number(Double(value)) } else { w.raw("null") } }
+        func text(_ value: String?) { if let value { w.string(value) } else { w.raw("null") } }
+        w.raw("{")
+        key("attempts", first: true); integer(attempts)
+        key("cache_write_tokens"); integer(usage?.cacheWriteTokens)
+        key("cached_input_tokens"); integer(usage?.cachedInputTokens)
+        key("category"); w.string(category)
+        key("cost_usd"); number(costUSD)
+        key("decode_tps"); number(decodeTPS)
+        key("error")
+        if let error {
+            w.write(.object(["kind": .string(error.kind.rawValue), "message": .string(error.message),
+                             "http_status": JSONValue(error.httpStatus), "retry_after_ms": JSONValue(error.retryAfterMs)]))
+        } else {
+            w.raw("null")
+        }
+        key("finish_reason"); text(finishReason)
+        key("input_tokens"); integer(usage?.inputTokens)
+        key("latency_ms"); number(latencyMs)
+        key("model"); w.string(model)
+        key("output"); w.string(output)
+        key("output_tokens"); integer(usage?.outputTokens)
+        key("passed"); w.raw(passed ? "true" : "false")
+        key("plugin"); w.string(plugin)
+        key("provider"); w.string(provider)
+        key("quality"); number(quality)
+        key("reasoning"); text(reasoning)
+        key("reasoning_tokens"); integer(usage?.reasoningTokens)
+        key("repeat"); integer(repeatIndex)
+        key("scores"); w.write(.array(scores.map(\.json)))
+        key("simulated"); w.raw(simulated ? "true" : "false")
+        key("started_at"); w.number(startedAt)
+        key("status"); w.string(status.rawValue)
+        key("test"); w.string(test)
+        key("tokens_estimated"); if let usage { w.raw(usage.estimated ? "true" : "false") } else { w.raw("null") }
+        key("tpot_ms"); number(tpotMs)
+        key("ttfot_ms"); number(ttfotMs)
+        key("ttft_ms"); number(ttftMs)
+        w.raw("}")
+    }
+}

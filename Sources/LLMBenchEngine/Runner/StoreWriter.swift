@@ -7,7 +7,7 @@ final class StoreWriter: @unchecked Sendable {
     private let store: any ResultStore
     private let runID: String
     private let condition = NSCondition()
-    private var pending: [(sequence: Int, result: BenchResult)] = []
+    private var pending: [EncodedResult] = []
     private var closed = false
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
@@ -23,9 +23,11 @@ final class StoreWriter: @unchecked Sendable {
         thread.start()
     }
 
+    /// Encodes on the caller's thread, then queues for the next commit.
     func submit(sequence: Int, result: BenchResult) {
+        let encoded = EncodedResult(sequence: sequence, result: result)
         condition.lock()
-        pending.append((sequence, result))
+        pending.append(encoded)
         condition.signal()
         condition.unlock()
     }

@@ -7,11 +7,27 @@ public protocol ResultStore: AnyObject, Sendable {
     /// Appends one result and commits it before returning.
     func append(runID: String, sequence: Int, result: BenchResult) throws(LLMBenchError)
     /// Appends several results in one transaction (group commit).
-    func append(runID: String, batch: [(sequence: Int, result: BenchResult)]) throws(LLMBenchError)
+    func append(runID: String, batch: [EncodedResult]) throws(LLMBenchError)
     func finishRun(id: String, finishedAt: Double, notices: [String]) throws(LLMBenchError)
     func run(id: String) throws(LLMBenchError) -> RunInfo?
     func lastRunID() throws(LLMBenchError) -> String?
     func results(runID: String) throws(LLMBenchError) -> [BenchResult]
+}
+
+/// A result with its JSON already written, so that the thread that commits only commits: the
+/// encoding happens on the worker that produced the result.
+public struct EncodedResult: Sendable {
+    public var sequence: Int
+    public var result: BenchResult
+    public var json: [UInt8]
+
+    public init(sequence: Int, result: BenchResult) {
+        self.sequence = sequence
+        self.result = result
+        var writer = JSONWriter()
+        result.writeJSON(into: &writer)
+        json = writer.bytes
+    }
 }
 
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
@@ -129,15 +145,15 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     }
 
     public func append(runID: String, sequence: Int, result: BenchResult) throws(LLMBenchError) {
-        try append(runID: runID, batch: [(sequence, result)])
+        try append(runID: runID, batch: [EncodedResult(sequence: sequence, result: result)])
     }
 
-    public func append(runID: String, batch: [(sequence: Int, result: BenchResult)]) throws(LLMBenchError) {
+    public func append(runID: String, batch: [EncodedResult]) throws(LLMBenchError) {
         guard !batch.isEmpty else { return }
         try locked { () throws(LLMBenchError) in
             try db.execute("BEGIN IMMEDIATE")
             do throws(LLMBenchError) {
-                for (sequence, result) in batch { try insert(runID: runID, sequence: sequence, result: result) }
+                for item in batch { try insert(runID: runID, item) }
                 try db.execute("COMMIT")
             } catch {
                 try? db.execute("ROLLBACK")
@@ -146,15 +162,13 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         }
     }
 
-    private func insert(runID: String, sequence: Int, result: BenchResult) throws(LLMBenchError) {
-        let s = insertResult
-        s.bind(1, runID); s.bind(2, sequence); s.bind(3, result.test); s.bind(4, result.category); s.bind(5, result.provider)
+    private func insert(runID: String, _ item: EncodedResult) throws(LLMBenchError) {
+        let s = insertResult, result = item.result
+        s.bind(1, runID); s.bind(2, item.sequence); s.bind(3, result.test); s.bind(4, result.category); s.bind(5, result.provider)
         s.bind(6, result.model); s.bind(7, result.repeatIndex); s.bind(8, result.status.rawValue); s.bind(9, result.error?.kind.rawValue)
         s.bind(10, result.latencyMs); s.bind(11, result.ttftMs); s.bind(12, result.costUSD); s.bind(13, result.quality)
         s.bind(14, result.passed ? 1 : 0)
-        var writer = JSONWriter()
-        writer.write(result.json)
-        s.bind(15, bytes: writer.bytes)
+        s.bind(15, bytes: item.json)
         try s.run()
     }
 
