@@ -6,7 +6,7 @@ set -euo pipefail
 
 export PATH="/opt/swift/usr/bin:$PATH"
 need_apt=()
-for pkg in libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils python3; do
+for pkg in libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils python3 sqlite3; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
