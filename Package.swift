@@ -24,9 +24,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // I/O-free model: suites, prices, results, statistics.
-        .target(name: "LLMBenchCore", dependencies: ["CLLMBenchPluginABI", .product(name: "Yams", package: "Yams")]),
+        .target(name: "LLMBenchCore", dependencies: ["CLLMBenchPluginABI", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         // Runtime: plugin host, runner, store.
-        .target(name: "LLMBenchEngine", dependencies: ["LLMBenchCore", "CLLMBenchPluginABI", "CCurl", "CSQLite"]),
+        .target(name: "LLMBenchEngine", dependencies: ["LLMBenchCore", "CLLMBenchPluginABI", "CCurl", "CSQLite"], exclude: ["README.md"]),
         // Renderers.
         .target(name: "LLMBenchReports", dependencies: ["LLMBenchCore", "CLibXML2"], exclude: ["README.md"]),
         .executableTarget(
@@ -34,11 +34,12 @@ let package = Package(
             dependencies: [
                 "LLMBenchCore", "LLMBenchEngine", "LLMBenchReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
 
         // For plugin authors only; never linked by the engine.
-        .target(name: "LLMBenchPluginKit", dependencies: ["CLLMBenchPluginABI"]),
+        .target(name: "LLMBenchPluginKit", dependencies: ["CLLMBenchPluginABI"], exclude: ["README.md"]),
         .target(name: "MockProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Mock", exclude: ["plugin.json"]),
         .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
 

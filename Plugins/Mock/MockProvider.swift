@@ -9,7 +9,7 @@ struct MockProvider: ProviderPlugin {
     static let version = "1.0.0"
     static let capabilities: ProviderCapabilities = [.streaming, .simulated, .embeddings]
 
-    enum Mode: String { case expected, echo, scripted }
+    enum Mode: String, CaseIterable { case expected, echo, scripted }
 
     static let knownOptions: Set<String> = [
         "mode", "answers", "wrong_rate", "wrong_answer", "error_rate", "error_kind", "seed", "ttft_ms", "tokens_per_second",
@@ -33,14 +33,8 @@ struct MockProvider: ProviderPlugin {
 
     init(config: ProviderConfiguration, host: PluginHost) throws(PluginError) {
         let options = config.options
-        if let unknown = options.keys.sorted().first(where: { !Self.knownOptions.contains($0) }) {
-            throw PluginError(.invalidRequest, "unknown option '\(unknown)' for the mock provider; expected one of: \(Self.knownOptions.sorted().joined(separator: ", "))")
-        }
-        let modeName = options["mode"] as? String ?? "expected"
-        guard let mode = Mode(rawValue: modeName) else {
-            throw PluginError(.invalidRequest, "mock option 'mode' must be expected, echo or scripted; found '\(modeName)'")
-        }
-        self.mode = mode
+        try PluginOptions.rejectUnknown(options, known: Self.knownOptions, plugin: "the mock provider")
+        mode = try PluginOptions.choice(options, "mode", default: Mode.expected, plugin: "mock")
         if let answers = options["answers"], !(answers is [String: String]) {
             throw PluginError(.invalidRequest, "mock option 'answers' must map test names to answer strings")
         }

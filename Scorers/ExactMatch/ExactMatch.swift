@@ -13,7 +13,7 @@ struct ExactMatch: ScorerPlugin {
     static let displayName = "Exact match"
     static let version = "1.0.0"
 
-    enum Mode: String { case exact, normalized, contains, regex }
+    enum Mode: String, CaseIterable { case exact, normalized, contains, regex }
 
     static let knownOptions: Set<String> = ["mode", "ignore_case", "ignore_punctuation", "ignore_numbers", "regexes_to_ignore"]
 
@@ -24,14 +24,8 @@ struct ExactMatch: ScorerPlugin {
     let regexesToIgnore: [NSRegularExpression]
 
     init(options: [String: Any], host: PluginHost) throws(PluginError) {
-        if let unknown = options.keys.sorted().first(where: { !Self.knownOptions.contains($0) }) {
-            throw PluginError(.invalidRequest, "unknown option '\(unknown)' for exact_match; expected one of: \(Self.knownOptions.sorted().joined(separator: ", "))")
-        }
-        let modeName = options["mode"] as? String ?? "exact"
-        guard let mode = Mode(rawValue: modeName) else {
-            throw PluginError(.invalidRequest, "exact_match option 'mode' must be exact, normalized, contains or regex; found '\(modeName)'")
-        }
-        self.mode = mode
+        try PluginOptions.rejectUnknown(options, known: Self.knownOptions, plugin: "exact_match")
+        mode = try PluginOptions.choice(options, "mode", default: Mode.exact, plugin: "exact_match")
         ignoreCase = try Self.flag(options, "ignore_case")
         ignorePunctuation = try Self.flag(options, "ignore_punctuation")
         ignoreNumbers = try Self.flag(options, "ignore_numbers")

@@ -167,3 +167,25 @@ extension Dictionary where Key == String, Value == Any {
         }
     }
 }
+
+/// Option checks every plugin needs, with messages that name the plugin, the option and what is allowed.
+public enum PluginOptions {
+    /// Refuses the first option (in sorted order) that is not in `known`.
+    public static func rejectUnknown(_ options: [String: Any], known: Set<String>, plugin: String) throws(PluginError) {
+        if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
+            throw PluginError(.invalidRequest, "unknown option '\(unknown)' for \(plugin); expected one of: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// A string option that must be one of an enum's raw values; `fallback` when absent.
+    public static func choice<E: RawRepresentable & CaseIterable>(_ options: [String: Any], _ key: String, default fallback: E,
+                                                                   plugin: String) throws(PluginError) -> E where E.RawValue == String
+    {
+        guard let raw = options[key] else { return fallback }
+        guard let name = raw as? String, let value = E(rawValue: name) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw PluginError(.invalidRequest, "\(plugin) option '\(key)' must be one of: \(allowed); found '\(raw)'")
+        }
+        return value
+    }
+}
