@@ -5,7 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="/opt/swift/usr/bin:$PATH"
-swift build -c release --product llmbench
-swift build -c release --product LLMBenchMock
-swift build -c release --product LLMBenchExactMatch
+swift build -c release
 exec .build/release/llmbench run Suites/quickstart.yaml --fail-on never "$@"

@@ -45,8 +45,9 @@ struct RunCommand: ParsableCommand {
         for notice in prepared.notices { printError("notice: \(notice)") }
 
         let outcome: Runner.Outcome
+        let storePath = store.path ?? SQLiteResultStore.defaultPath()
         do {
-            let store = try store.open()
+            let store = try SQLiteResultStore(path: storePath)
             outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store)
         } catch {
             printError(error.description)
@@ -61,7 +62,7 @@ struct RunCommand: ParsableCommand {
         }
         let errors = outcome.results.filter { $0.status == .error }.count
         let failed = outcome.results.filter { !$0.passed }.count
-        printError("run \(outcome.run.id): \(outcome.results.count) results, \(outcome.results.count - failed) passed, \(failed - errors) failed, \(errors) errors")
+        printError("run \(outcome.run.id): \(outcome.results.count) results, \(outcome.results.count - failed) passed, \(failed - errors) failed, \(errors) errors; stored in \(storePath) (llmbench report \(outcome.run.id))")
         switch failOn {
         case .never: return
         case .error: if errors > 0 { throw Exit.thresholdFailed }
