@@ -91,7 +91,7 @@ struct MockProvider: ProviderPlugin {
         if failDraw < errorRate {
             throw PluginError(errorKind, "simulated \(Self.errorKinds.first { $0.value == errorKind }!.key) error",
                               httpStatus: errorKind == .rateLimited ? 429 : (errorKind == .server ? 500 : 0),
-                              retryAfterMs: errorKind == .rateLimited ? 0 : -1)
+                              retryAfterMs: 0) // simulated: retry at once, no real waiting
         }
         var answer: String
         if wrongDraw < wrongRate {

@@ -35,7 +35,7 @@ struct PluginLoaderTests {
         let catalog = PluginCatalog()
         #expect(catalog.load(path: path) == nil)
         let reason = try #require(catalog.refused.first?.reason)
-        #expect(reason.contains("ABI 2.0") && reason.contains("ABI 1.0") && reason.contains(path))
+        #expect(reason.contains("ABI 2.0") && reason.contains("this llmbench's ABI 1.") && reason.contains(path))
     }
 
     @Test func refusesATableSmallerThanTheABIPromises() throws {

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define LLMBENCH_ABI_MAJOR 1
-#define LLMBENCH_ABI_MINOR 0
+#define LLMBENCH_ABI_MINOR 1
 
 /* The one exported symbol's name. */
 #define LLMBENCH_PLUGIN_ENTRY_SYMBOL "llmbench_plugin_entry"
@@ -114,9 +114,81 @@ typedef struct llmbench_call {
     int32_t (*emit)(void *host_call, const llmbench_event *event);
 } llmbench_call;
 
-/* ---- The HTTP service (filled from ABI 1.1 on; NULL before) --------------------------------- */
-/* Reserved so that adding it does not move any field of llmbench_host. */
-struct llmbench_http_service;
+/* ---- The HTTP service (ABI 1.1; host->http is NULL in 1.0 hosts) ---------------------------- */
+/*
+ * The engine owns the network: connection reuse, HTTP/2, proxies (the usual environment
+ * variables), TLS verification, timeouts and timing happen once, in the engine, on libcurl. A
+ * provider plugin builds the request, reads the status and headers, and turns body bytes into
+ * events. Retries are the engine's: the plugin only classifies the failure.
+ */
+typedef struct llmbench_http_header {
+    const char *name;            /* borrowed; not NUL-terminated */
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} llmbench_http_header;
+
+/* llmbench_http_request.flags */
+#define LLMBENCH_HTTP_STREAM (1u << 0) /* a streamed body: the gap timeout applies, and TTFT is measured */
+
+typedef struct llmbench_http_request {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;
+    uint32_t flags;              /* LLMBENCH_HTTP_* */
+    const char *method;          /* NUL-terminated: "GET", "POST" */
+    const char *url;             /* NUL-terminated, absolute */
+    const llmbench_http_header *headers; /* borrowed; may hold the API key: the engine never logs header values */
+    size_t header_count;
+    const char *body;            /* borrowed; may be NULL when body_len == 0 */
+    size_t body_len;
+} llmbench_http_request;
+
+typedef struct llmbench_http_response {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;
+    int32_t status;              /* 200, 429, ... */
+    int32_t http_version;        /* 10, 11, 20 or 30 */
+    uint32_t reserved0;
+    const llmbench_http_header *headers; /* borrowed for the duration of on_response; names lower-cased */
+    size_t header_count;
+} llmbench_http_response;
+
+typedef struct llmbench_http_handler {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;
+    uint32_t reserved0;
+    void *context;               /* the plugin's; passed back to the callbacks */
+    /* Status and headers are known. Called once per response, before any body byte. Return 0 to go on. */
+    int32_t (*on_response)(void *context, const llmbench_http_response *response);
+    /*
+     * Body bytes as they arrive, in order (chunk boundaries are the network's, not the protocol's).
+     * The engine stamped the chunk's arrival on its monotonic clock before this call, and events
+     * emitted from inside it carry that stamp. Return 0 to go on, non-zero to abort the transfer.
+     */
+    int32_t (*on_body)(void *context, const char *data, size_t len);
+} llmbench_http_handler;
+
+typedef struct llmbench_http_service {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    uint32_t struct_size;
+    uint32_t reserved0;
+    /*
+     * Performs one request. Blocking; call it only from inside complete/embed, on the thread that
+     * received the call, passing that call's host_call. The callbacks run on that same thread.
+     * Returns LLMBENCH_OK when the response was received completely, whatever its HTTP status
+     * (the plugin classifies statuses from on_response); else LLMBENCH_ERR_TIMEOUT,
+     * LLMBENCH_ERR_NETWORK or LLMBENCH_ERR_CANCELLED, with the engine's own message recorded on
+     * the call — the plugin should return that same code. If a callback aborted the transfer,
+     * returns LLMBENCH_ERR_CANCELLED. `error_out`, when not NULL, receives a message allocated
+     * with host->alloc (the plugin frees it with host->free), or NULL.
+     */
+    int32_t (*perform)(void *host_context, void *host_call, const llmbench_http_request *request,
+                       const llmbench_http_handler *handler, char **error_out);
+} llmbench_http_service;
 
 /* ---- The host table, handed to every plugin instance ------------------------------------- */
 typedef struct llmbench_host {
@@ -132,8 +204,8 @@ typedef struct llmbench_host {
     void (*free)(void *context, void *pointer);
     /* Non-zero once the host wants `host_call` (or the whole run, when host_call is NULL) to stop. Any thread. */
     int32_t (*is_cancelled)(void *context, void *host_call);
-    /* The engine's HTTP service; NULL in ABI 1.0. Plugins check for NULL and struct_size. */
-    const struct llmbench_http_service *http;
+    /* The engine's HTTP service (ABI 1.1). NULL from a 1.0 host: check before use. */
+    const llmbench_http_service *http;
 } llmbench_host;
 
 /* ---- The plugin table, returned by llmbench_plugin_entry --------------------------------- */

@@ -124,6 +124,83 @@ public struct ScoreOutcome: Sendable, Equatable {
     }
 }
 
+/// What the transport saw of one HTTP exchange (absent for providers that do no HTTP).
+public struct HTTPInfo: Sendable, Equatable {
+    public var status: Int?
+    /// 10, 11, 20 or 30.
+    public var version: Int?
+    public var reusedConnection: Bool?
+    public var bytesIn: Int
+    public var bytesOut: Int
+    /// Body chunks as they arrived from the network.
+    public var chunks: Int
+
+    public init(status: Int? = nil, version: Int? = nil, reusedConnection: Bool? = nil, bytesIn: Int = 0, bytesOut: Int = 0, chunks: Int = 0) {
+        self.status = status
+        self.version = version
+        self.reusedConnection = reusedConnection
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.chunks = chunks
+    }
+
+    public var json: JSONValue {
+        .object(["status": JSONValue(status), "version": JSONValue(version), "reused_connection": JSONValue(reusedConnection),
+                 "bytes_in": JSONValue(bytesIn), "bytes_out": JSONValue(bytesOut), "chunks": JSONValue(chunks)])
+    }
+
+    public init(json: JSONValue) {
+        self.init(status: json["status"]?.intValue, version: json["version"]?.intValue, reusedConnection: json["reused_connection"]?.boolValue,
+                  bytesIn: json["bytes_in"]?.intValue ?? 0, bytesOut: json["bytes_out"]?.intValue ?? 0, chunks: json["chunks"]?.intValue ?? 0)
+    }
+}
+
+/// One try of a request. Every attempt is kept; `waitBeforeMs` is the back-off that preceded it.
+public struct AttemptRecord: Sendable, Equatable {
+    public var status: ResultStatus
+    public var error: RequestError?
+    public var latencyMs: Double?
+    public var ttftMs: Double?
+    public var waitBeforeMs: Double
+    public var http: HTTPInfo?
+
+    public init(status: ResultStatus, error: RequestError? = nil, latencyMs: Double? = nil, ttftMs: Double? = nil,
+                waitBeforeMs: Double = 0, http: HTTPInfo? = nil)
+    {
+        self.status = status
+        self.error = error
+        self.latencyMs = latencyMs
+        self.ttftMs = ttftMs
+        self.waitBeforeMs = waitBeforeMs
+        self.http = http
+    }
+
+    public var json: JSONValue {
+        .object(["status": .string(status.rawValue), "error": error?.json ?? .null, "latency_ms": JSONValue(latencyMs),
+                 "ttft_ms": JSONValue(ttftMs), "wait_before_ms": .number(waitBeforeMs), "http": http?.json ?? .null])
+    }
+
+    public init?(json: JSONValue) {
+        guard let status = json["status"]?.stringValue.flatMap(ResultStatus.init(rawValue:)) else { return nil }
+        self.init(status: status, error: json["error"].flatMap(RequestError.init(json:)), latencyMs: json["latency_ms"]?.doubleValue,
+                  ttftMs: json["ttft_ms"]?.doubleValue, waitBeforeMs: json["wait_before_ms"]?.doubleValue ?? 0,
+                  http: json["http"].flatMap { $0.isNull ? nil : HTTPInfo(json: $0) })
+    }
+}
+
+extension RequestError {
+    public var json: JSONValue {
+        .object(["kind": .string(kind.rawValue), "message": .string(message), "http_status": JSONValue(httpStatus),
+                 "retry_after_ms": JSONValue(retryAfterMs)])
+    }
+
+    public init?(json: JSONValue) {
+        guard !json.isNull, let kind = json["kind"]?.stringValue else { return nil }
+        self.init(kind: ErrorKind(rawValue: kind) ?? .internal, message: json["message"]?.stringValue ?? "",
+                  httpStatus: json["http_status"]?.intValue, retryAfterMs: json["retry_after_ms"]?.intValue)
+    }
+}
+
 public enum ResultStatus: String, Sendable {
     case ok
     case error
@@ -153,6 +230,14 @@ public struct BenchResult: Sendable, Equatable {
     public var reasoning: String?
     public var finishReason: String?
     public var attempts: Int
+    /// Every attempt, in order (one entry for a request that succeeded at once).
+    public var attemptLog: [AttemptRecord]
+    /// Back-off and rate-limit waits between attempts, in ms: never part of a latency.
+    public var waitMs: Double
+    /// The final attempt's transport figures; nil for providers that do no HTTP.
+    public var http: HTTPInfo?
+    /// Gaps between body chunks of the final attempt, in ms, in arrival order.
+    public var chunkGapsMs: [Double]
     /// Answers from a simulated provider (Mock): reports mark them.
     public var simulated: Bool
     /// When the request started, as a Unix time in seconds.
@@ -162,8 +247,13 @@ public struct BenchResult: Sendable, Equatable {
                 status: ResultStatus, error: RequestError? = nil, latencyMs: Double? = nil, ttftMs: Double? = nil,
                 ttfotMs: Double? = nil, usage: Usage? = nil, costUSD: Double? = nil, quality: Double? = nil,
                 passed: Bool = false, scores: [ScoreOutcome] = [], output: String = "", reasoning: String? = nil,
-                finishReason: String? = nil, attempts: Int = 1, simulated: Bool = false, startedAt: Double = 0)
+                finishReason: String? = nil, attempts: Int = 1, attemptLog: [AttemptRecord] = [], waitMs: Double = 0,
+                http: HTTPInfo? = nil, chunkGapsMs: [Double] = [], simulated: Bool = false, startedAt: Double = 0)
     {
+        self.attemptLog = attemptLog
+        self.waitMs = waitMs
+        self.http = http
+        self.chunkGapsMs = chunkGapsMs
         self.test = test
         self.category = category
         self.provider = provider

@@ -5,10 +5,9 @@ extension BenchResult {
         var object: [String: JSONValue] = [
             "test": .string(test), "category": .string(category), "provider": .string(provider), "plugin": .string(plugin),
             "model": .string(model), "repeat": JSONValue(repeatIndex), "status": .string(status.rawValue),
-            "error": error.map { e in
-                .object(["kind": .string(e.kind.rawValue), "message": .string(e.message), "http_status": JSONValue(e.httpStatus),
-                         "retry_after_ms": JSONValue(e.retryAfterMs)])
-            } ?? .null,
+            "error": error?.json ?? .null,
+            "attempt_log": .array(attemptLog.map(\.json)), "wait_ms": .number(waitMs), "http": http?.json ?? .null,
+            "chunk_gaps_ms": .array(chunkGapsMs.map { .number($0) }),
             "latency_ms": JSONValue(latencyMs), "ttft_ms": JSONValue(ttftMs), "ttfot_ms": JSONValue(ttfotMs),
             "tpot_ms": JSONValue(tpotMs), "decode_tps": JSONValue(decodeTPS),
             "input_tokens": JSONValue(usage?.inputTokens), "output_tokens": JSONValue(usage?.outputTokens),
@@ -32,12 +31,7 @@ extension BenchResult {
                           cacheWriteTokens: json["cache_write_tokens"]?.intValue, reasoningTokens: json["reasoning_tokens"]?.intValue,
                           estimated: json["tokens_estimated"]?.boolValue ?? false)
         }
-        var error: RequestError?
-        if let e = json["error"], !e.isNull {
-            error = RequestError(kind: e["kind"]?.stringValue.flatMap(ErrorKind.init(rawValue:)) ?? .internal,
-                                 message: e["message"]?.stringValue ?? "", httpStatus: e["http_status"]?.intValue,
-                                 retryAfterMs: e["retry_after_ms"]?.intValue)
-        }
+        let error = json["error"].flatMap(RequestError.init(json:))
         self.init(
             test: test, category: json["category"]?.stringValue ?? "general", provider: provider,
             plugin: json["plugin"]?.stringValue ?? "", model: json["model"]?.stringValue ?? "",
@@ -47,6 +41,9 @@ extension BenchResult {
             passed: json["passed"]?.boolValue ?? false, scores: json["scores"]?.arrayValue?.compactMap(ScoreOutcome.init(json:)) ?? [],
             output: json["output"]?.stringValue ?? "", reasoning: json["reasoning"]?.stringValue,
             finishReason: json["finish_reason"]?.stringValue, attempts: json["attempts"]?.intValue ?? 1,
+            attemptLog: json["attempt_log"]?.arrayValue?.compactMap(AttemptRecord.init(json:)) ?? [],
+            waitMs: json["wait_ms"]?.doubleValue ?? 0, http: json["http"].flatMap { $0.isNull ? nil : HTTPInfo(json: $0) },
+            chunkGapsMs: json["chunk_gaps_ms"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
             simulated: json["simulated"]?.boolValue ?? false, startedAt: json["started_at"]?.doubleValue ?? 0)
     }
 }
@@ -133,20 +130,23 @@ extension BenchResult {
         func integer(_ value: Int?) { if let value { w.number(Double(value)) } else { w.raw("null") } }
         func text(_ value: String?) { if let value { w.string(value) } else { w.raw("null") } }
         w.raw("{")
-        key("attempts", first: true); integer(attempts)
+        key("attempt_log", first: true); w.write(.array(attemptLog.map(\.json)))
+        key("attempts"); integer(attempts)
         key("cache_write_tokens"); integer(usage?.cacheWriteTokens)
         key("cached_input_tokens"); integer(usage?.cachedInputTokens)
         key("category"); w.string(category)
+        key("chunk_gaps_ms")
+        w.raw("[")
+        for (i, gap) in chunkGapsMs.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.number(gap)
+        }
+        w.raw("]")
         key("cost_usd"); number(costUSD)
         key("decode_tps"); number(decodeTPS)
-        key("error")
-        if let error {
-            w.write(.object(["kind": .string(error.kind.rawValue), "message": .string(error.message),
-                             "http_status": JSONValue(error.httpStatus), "retry_after_ms": JSONValue(error.retryAfterMs)]))
-        } else {
-            w.raw("null")
-        }
+        key("error"); w.write(error?.json ?? .null)
         key("finish_reason"); text(finishReason)
+        key("http"); w.write(http?.json ?? .null)
         key("input_tokens"); integer(usage?.inputTokens)
         key("latency_ms"); number(latencyMs)
         key("model"); w.string(model)
@@ -168,6 +168,7 @@ extension BenchResult {
         key("tpot_ms"); number(tpotMs)
         key("ttfot_ms"); number(ttfotMs)
         key("ttft_ms"); number(ttftMs)
+        key("wait_ms"); w.number(waitMs)
         w.raw("}")
     }
 }

@@ -34,11 +34,17 @@ public struct ProviderConfig: Sendable, Equatable {
     public var baseURL: String?
     /// Generation and plugin options, passed to the plugin as JSON.
     public var options: [String: JSONValue]
+    /// The engine's, not the plugin's: retries and timeouts.
+    public var retry: RetryPolicy
+    public var timeouts: TransportTimeouts
     public var location: SourceLocation?
 
     public init(id: String, plugin: String, model: String, apiKeyEnv: String? = nil, baseURL: String? = nil,
-                options: [String: JSONValue] = [:], location: SourceLocation? = nil)
+                options: [String: JSONValue] = [:], retry: RetryPolicy = RetryPolicy(), timeouts: TransportTimeouts = TransportTimeouts(),
+                location: SourceLocation? = nil)
     {
+        self.retry = retry
+        self.timeouts = timeouts
         self.id = id
         self.plugin = plugin
         self.model = model

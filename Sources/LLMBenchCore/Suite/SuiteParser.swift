@@ -9,7 +9,9 @@ public struct SuiteParser {
 
     static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
     static let includeKeys = ["version", "description", "providers", "defaults"]
-    static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options"]
+    static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts"]
+    static let retryKeys = ["max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms"]
+    static let timeoutKeys = ["connect_ms", "first_byte_ms", "idle_ms", "total_ms"]
     static let defaultsKeys = ["scorers", "repeat", "options", "category", "system"]
     static let scorerKeys = ["scorer", "threshold", "options"]
     static let testKeys = ["name", "category", "description", "prompt", "messages", "system", "expected", "scorers", "repeat", "options"]
@@ -135,9 +137,23 @@ public struct SuiteParser {
                 doc.problem(.invalidValue, "'base_url' must be an absolute URL like https://api.example.com/v1, found '\(baseURL)'", at: urlNode)
             }
             let options = doc.object(fields["options"], key: "options", in: "a provider") ?? [:]
+            var retry = RetryPolicy()
+            if let node = fields["retry"], let retryFields = doc.mapping(node, what: "retry", allowed: Self.retryKeys) {
+                retry.maxAttempts = doc.int(retryFields["max_attempts"], key: "max_attempts", in: "retry", min: 1) ?? retry.maxAttempts
+                retry.baseDelayMs = doc.int(retryFields["base_delay_ms"], key: "base_delay_ms", in: "retry", min: 0) ?? retry.baseDelayMs
+                retry.maxDelayMs = doc.int(retryFields["max_delay_ms"], key: "max_delay_ms", in: "retry", min: 0) ?? retry.maxDelayMs
+                retry.deadlineMs = doc.int(retryFields["deadline_ms"], key: "deadline_ms", in: "retry", min: 1) ?? retry.deadlineMs
+            }
+            var timeouts = TransportTimeouts()
+            if let node = fields["timeouts"], let t = doc.mapping(node, what: "timeouts", allowed: Self.timeoutKeys) {
+                timeouts.connectMs = doc.int(t["connect_ms"], key: "connect_ms", in: "timeouts", min: 1) ?? timeouts.connectMs
+                timeouts.firstByteMs = doc.int(t["first_byte_ms"], key: "first_byte_ms", in: "timeouts", min: 1) ?? timeouts.firstByteMs
+                timeouts.idleMs = doc.int(t["idle_ms"], key: "idle_ms", in: "timeouts", min: 1) ?? timeouts.idleMs
+                timeouts.totalMs = doc.int(t["total_ms"], key: "total_ms", in: "timeouts", min: 1) ?? timeouts.totalMs
+            }
             guard let id, let plugin, let model else { return nil }
             return ProviderConfig(id: id, plugin: plugin, model: model, apiKeyEnv: keyEnv, baseURL: baseURL,
-                                  options: options, location: doc.location(item))
+                                  options: options, retry: retry, timeouts: timeouts, location: doc.location(item))
         }
     }
 

@@ -38,7 +38,7 @@ enum HostTable {
         host.pointee.alloc = hostAlloc
         host.pointee.free = hostFree
         host.pointee.is_cancelled = hostIsCancelled
-        host.pointee.http = nil
+        host.pointee.http = UnsafePointer(CurlTransport.service)
         return host
     }
 }

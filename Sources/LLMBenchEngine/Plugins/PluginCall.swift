@@ -18,6 +18,8 @@ package struct CallOutcome: Sendable {
     package var error: RequestError?
     package var resultJSON: String?
     package var events = 0
+    /// Set when the plugin used the engine's HTTP service.
+    package var transport = TransportRecord()
 
     package var outputText: String { String(decoding: text, as: UTF8.self) }
     package var reasoningText: String? { reasoning.isEmpty ? nil : String(decoding: reasoning, as: UTF8.self) }
@@ -27,9 +29,17 @@ package struct CallOutcome: Sendable {
 final class CallCollector {
     var outcome = CallOutcome()
     var cancelled = false
+    /// The provider's timeouts, for the HTTP service.
+    let timeouts: TransportTimeouts
+    /// While the plugin reads a body chunk: that chunk's arrival, which stamps the events it emits.
+    var chunkArrivalNs: UInt64?
+    /// Which timeout fired, for the error message.
+    var timeoutReason: String?
+
+    init(timeouts: TransportTimeouts) { self.timeouts = timeouts }
 
     func receive(_ event: UnsafePointer<llmbench_event>) -> Int32 {
-        let now = MonotonicClock.nowNs()
+        let now = chunkArrivalNs ?? MonotonicClock.nowNs()
         let e = event.pointee
         let bytes = e.data.map { UnsafeRawBufferPointer(start: $0, count: e.data_len) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
         outcome.events += 1
@@ -93,26 +103,28 @@ public final class PluginInstance: @unchecked Sendable {
     deinit { plugin.table.pointee.destroy(instance) }
 
     /// A completion (providers). Blocking; call from a worker thread.
-    package func complete(requestJSON: [UInt8]) -> CallOutcome { call(plugin.table.pointee.complete, requestJSON) }
+    package func complete(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts()) -> CallOutcome {
+        call(plugin.table.pointee.complete, requestJSON, timeouts: timeouts)
+    }
 
     /// A score (scorers). Blocking.
     package func score(requestJSON: [UInt8]) -> CallOutcome { call(plugin.table.pointee.score, requestJSON) }
 
     /// Embeddings (providers with the capability). Blocking.
-    package func embed(requestJSON: [UInt8]) -> CallOutcome {
+    package func embed(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts()) -> CallOutcome {
         guard let embed = plugin.table.pointee.embed else {
             var outcome = CallOutcome()
             outcome.status = Int32(LLMBENCH_ERR_INVALID_REQUEST.rawValue)
             outcome.error = RequestError(kind: .invalidRequest, message: "plugin '\(plugin.id)' offers no embeddings")
             return outcome
         }
-        return call(embed, requestJSON)
+        return call(embed, requestJSON, timeouts: timeouts)
     }
 
     private func call(_ function: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32)?,
-                      _ request: [UInt8]) -> CallOutcome
+                      _ request: [UInt8], timeouts: TransportTimeouts = TransportTimeouts()) -> CallOutcome
     {
-        let collector = CallCollector()
+        let collector = CallCollector(timeouts: timeouts)
         guard let function else {
             collector.outcome.status = Int32(LLMBENCH_ERR_INTERNAL.rawValue)
             collector.outcome.error = RequestError(kind: .internal, message: "plugin '\(plugin.id)' lacks this call")

@@ -71,31 +71,37 @@ public struct Runner {
         return Outcome(run: info, results: slots.all(), storeFailure: failure)
     }
 
-    /// One request and its scores. Never throws: every fault becomes part of the result.
+    /// One request, with its retries, and its scores. Never throws: every fault becomes part of the result.
     static func execute(_ item: PlanItem, prepared: PreparedRun) -> BenchResult {
         let test = prepared.suite.tests[item.test]
         let provider = prepared.providers[item.provider]
         let startedAt = WallClock.nowUnix()
-        let outcome = provider.instance.complete(requestJSON: requestJSON(test: test, provider: provider.config, repeatIndex: item.repeatIndex))
+        let request = requestJSON(test: test, provider: provider.config, repeatIndex: item.repeatIndex)
+        let attempts = Attempts.run(policy: provider.config.retry, redactor: prepared.redactor) {
+            provider.instance.complete(requestJSON: request, timeouts: provider.config.timeouts)
+        }
+        let outcome = attempts.final
         var result = BenchResult(
             test: test.name, category: test.category, provider: provider.config.id, plugin: provider.config.plugin,
-            model: provider.config.model, repeatIndex: item.repeatIndex, status: .ok, attempts: 1,
+            model: provider.config.model, repeatIndex: item.repeatIndex, status: .ok, attempts: attempts.log.count,
+            attemptLog: attempts.log, waitMs: attempts.waitMs,
+            http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info, chunkGapsMs: outcome.transport.chunkGapsMs,
             simulated: provider.instance.plugin.isSimulated, startedAt: startedAt)
         result.output = prepared.redactor.redact(outcome.outputText)
         result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
         result.finishReason = outcome.finishReason
         if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
         if let usage = result.usage, let price = provider.price { result.costUSD = price.costUSD(usage) }
-        if var error = outcome.error ?? (outcome.status != 0 ? RequestError(kind: ErrorKind(statusCode: outcome.status), message: "failed") : nil) {
-            error.message = prepared.redactor.redact(error.message)
+        if let error = attempts.log.last?.error {
             result.status = .error
             result.error = error
             result.passed = false
             return result
         }
-        result.latencyMs = MonotonicClock.ms(from: outcome.startNs, to: outcome.endNs)
-        result.ttftMs = outcome.firstContentNs.map { MonotonicClock.ms(from: outcome.startNs, to: $0) }
-        result.ttfotMs = outcome.firstTextNs.map { MonotonicClock.ms(from: outcome.startNs, to: $0) }
+        let timing = CallTiming(outcome)
+        result.latencyMs = timing.latencyMs
+        result.ttftMs = timing.ttftMs
+        result.ttfotMs = timing.ttfotMs
         score(&result, test: test, prepared: prepared)
         return result
     }
