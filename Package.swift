@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
         .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
     ]
 )

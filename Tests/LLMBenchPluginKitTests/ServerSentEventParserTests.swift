@@ -1,0 +1,65 @@
+import LLMBenchPluginKit
+import Testing
+
+struct ServerSentEventParserTests {
+    static let stream = "event: message_start\ndata: {\"a\":1}\n\n: a comment\r\ndata: line one\r\ndata: line two\r\n\r\ndata:no-space\rdata:  two spaces\r\r"
+        + "event: ping\ndata\n\nretry: 10\nid: 7\ndata: [DONE]\n\n"
+    static let expected = [
+        ServerSentEvent(event: "message_start", data: "{\"a\":1}"),
+        ServerSentEvent(event: nil, data: "line one\nline two"),
+        ServerSentEvent(event: nil, data: "no-space\n two spaces"),
+        ServerSentEvent(event: "ping", data: ""),
+        ServerSentEvent(event: nil, data: "[DONE]"),
+    ]
+
+    func parse(_ bytes: [UInt8], splitAt cuts: [Int]) throws -> [ServerSentEvent] {
+        var parser = ServerSentEventParser()
+        var events: [ServerSentEvent] = []
+        var start = 0
+        for cut in cuts + [bytes.count] where cut >= start {
+            _ = try bytes[start..<cut].withUnsafeBytes { try parser.feed($0) { events.append($0); return true } }
+            start = cut
+        }
+        #expect(parser.bytesExamined == bytes.count)
+        return events
+    }
+
+    @Test func readsEventsWithEveryLineEnding() throws {
+        #expect(try parse(Array(Self.stream.utf8), splitAt: []) == Self.expected)
+    }
+
+    @Test func givesTheSameEventsWhereverTheChunksBreak() throws {
+        let bytes = Array(Self.stream.utf8)
+        for cut in 0...bytes.count {
+            #expect(try parse(bytes, splitAt: [cut]) == Self.expected, "split at \(cut)")
+        }
+        #expect(try parse(bytes, splitAt: Array(0..<bytes.count)) == Self.expected, "one byte at a time")
+    }
+
+    @Test func examinesEachByteOnceEvenForOneHugeEventFedByteByByte() throws {
+        let payload = String(repeating: "x", count: 200_000)
+        let bytes = Array("data: \(payload)\n\n".utf8)
+        var parser = ServerSentEventParser()
+        var received: [ServerSentEvent] = []
+        for byte in bytes {
+            _ = try [byte].withUnsafeBytes { try parser.feed($0) { received.append($0); return true } }
+        }
+        #expect(received.count == 1 && received[0].data.count == 200_000)
+        #expect(parser.bytesExamined == bytes.count)
+    }
+
+    @Test func stopsWhenTheHandlerSaysSo() throws {
+        var parser = ServerSentEventParser()
+        var seen = 0
+        let goOn = try Array("data: 1\n\ndata: 2\n\n".utf8).withUnsafeBytes { try parser.feed($0) { _ in seen += 1; return false } }
+        #expect(!goOn && seen == 1)
+    }
+
+    @Test func refusesALineThatNeverEnds() {
+        var parser = ServerSentEventParser()
+        parser.maxLineBytes = 1000
+        #expect(throws: ServerSentEventParser.Failure.self) {
+            _ = try Array(repeating: UInt8(ascii: "a"), count: 2000).withUnsafeBytes { try parser.feed($0) { _ in true } }
+        }
+    }
+}
