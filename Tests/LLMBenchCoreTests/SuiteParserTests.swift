@@ -161,6 +161,26 @@ struct SuiteParserTests {
         #expect(suite.tests[0].scorers.first?.threshold == 0.5)
     }
 
+    @Test func includedTestsComeFirstAndTakeTheSuitesDefaults() throws {
+        let shared = "version: 1\ntests:\n  - {name: shared-test, prompt: p, expected: x}\n"
+        let text = """
+            version: 1
+            name: inc
+            include: [tests.yaml]
+            providers: [{id: p, plugin: mock, model: m}]
+            defaults: {category: from-suite, scorers: [exact_match]}
+            tests:
+              - {name: own, prompt: q}
+            """
+        let suite = try parse(text, includes: ["tests.yaml": shared])
+        #expect(suite.tests.map(\.name) == ["shared-test", "own"])
+        #expect(suite.tests[0].category == "from-suite")
+        #expect(suite.tests[0].scorers.map(\.scorer) == ["exact_match"])
+        #expect(suite.tests[0].location?.file == "tests.yaml")
+        let bad = problems(text.replacingOccurrences(of: "name: own", with: "name: shared-test"), includes: ["tests.yaml": shared])
+        #expect(bad.count == 1 && bad[0].code == .duplicate)
+    }
+
     @Test func aProblemInsideAnIncludeNamesTheIncludedFile() {
         let text = "version: 1\nname: inc\ninclude: [shared.yaml]\ntests:\n  - {name: t, prompt: p}\n"
         let found = problems(text, includes: ["shared.yaml": "version: 1\nproviders:\n  - {id: s, plugin: mock, model: m, colour: red}\n"])

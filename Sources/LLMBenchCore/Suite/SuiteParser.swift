@@ -8,7 +8,7 @@ public struct SuiteParser {
     public typealias FileReader = (_ path: String, _ relativeTo: String) throws -> (path: String, text: String)
 
     static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
-    static let includeKeys = ["version", "description", "providers", "defaults"]
+    static let includeKeys = ["version", "description", "providers", "defaults", "tests"]
     static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts"]
     static let retryKeys = ["max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms"]
     static let timeoutKeys = ["connect_ms", "first_byte_ms", "idle_ms", "total_ms"]
@@ -43,9 +43,10 @@ public struct SuiteParser {
 
         var providers: [ProviderConfig] = []
         var defaults = Defaults()
+        var includedTests: [(node: Node, path: String)] = []
         for include in doc.sequence(top["include"], key: "include", in: "the suite") ?? [] {
             guard let includePath = doc.string(include, key: "include", in: "the suite", parent: include) else { continue }
-            parseInclude(includePath, node: include, from: path, providers: &providers, defaults: &defaults, doc: &doc)
+            parseInclude(includePath, node: include, from: path, providers: &providers, defaults: &defaults, tests: &includedTests, doc: &doc)
         }
         if let node = top["providers"] {
             providers += parseProviders(node, doc: &doc)
@@ -55,11 +56,17 @@ public struct SuiteParser {
         if let node = top["defaults"] { mergeDefaults(parseDefaults(node, doc: &doc), into: &defaults) }
         if let repeatCount = doc.int(top["repeat"], key: "repeat", in: "the suite", min: 1) { defaults.repeatCount = repeatCount }
 
+        // Included tests first, with the suite's final defaults, each reported in its own file.
         var tests: [TestCase] = []
+        for (node, includedPath) in includedTests {
+            var inner = YAMLDocument(path: includedPath)
+            if let test = parseTest(node, defaults: defaults, doc: &inner) { tests.append(test) }
+            for problem in inner.problems { doc.problem(problem) }
+        }
         if let items = doc.sequence(top["tests"], key: "tests", in: "the suite") {
             if items.isEmpty { doc.problem(.invalidValue, "'tests' is empty; a suite needs at least one test", at: top["tests"]!) }
             for item in items { if let test = parseTest(item, defaults: defaults, doc: &doc) { tests.append(test) } }
-        } else if top["tests"] == nil {
+        } else if top["tests"] == nil && includedTests.isEmpty {
             doc.problem(.missingKey, "missing 'tests' in the suite; expected a list of tests", at: root)
         }
         checkUnique(providers.map { ($0.id, $0.location) }, what: "provider id", doc: &doc)
@@ -94,7 +101,7 @@ public struct SuiteParser {
     }
 
     private func parseInclude(_ includePath: String, node: Node, from path: String, providers: inout [ProviderConfig],
-                              defaults: inout Defaults, doc: inout YAMLDocument)
+                              defaults: inout Defaults, tests: inout [(node: Node, path: String)], doc: inout YAMLDocument)
     {
         let file: (path: String, text: String)
         do {
@@ -110,6 +117,7 @@ public struct SuiteParser {
         checkVersion(top["version"], parent: root, doc: &inner)
         if let node = top["providers"] { providers += parseProviders(node, doc: &inner) }
         if let node = top["defaults"] { mergeDefaults(parseDefaults(node, doc: &inner), into: &defaults) }
+        for test in inner.sequence(top["tests"], key: "tests", in: "an included file") ?? [] { tests.append((test, file.path)) }
     }
 
     private func mergeDefaults(_ new: Defaults, into defaults: inout Defaults) {
