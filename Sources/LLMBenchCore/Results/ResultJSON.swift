@@ -49,11 +49,18 @@ extension BenchResult {
 }
 
 extension RunInfo {
+    /// From start to finish, to the millisecond; nil while running.
+    public var durationSeconds: Double? {
+        guard let finishedAt else { return nil }
+        return ((finishedAt - startedAt) * 1000).rounded() / 1000
+    }
+
     public var json: JSONValue {
         .object([
             "id": .string(id), "suite": .string(suite), "suite_digest": .string(suiteDigest),
             "started": .string(Timestamps.iso8601(startedAt)), "finished": finishedAt.map { .string(Timestamps.iso8601($0)) } ?? .null,
             "price_snapshot": prices.json, "concurrency": JSONValue(concurrency), "notices": .array(notices.map { .string($0) }),
+            "duration_s": JSONValue(durationSeconds),
         ])
     }
 }
