@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
         .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
+        .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
     ]
 )

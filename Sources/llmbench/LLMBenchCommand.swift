@@ -21,6 +21,11 @@ struct LLMBenchCommand: ParsableCommand {
 
     /// Usage errors exit with 2, not ArgumentParser's 64, so scripts see one code for bad input.
     static func main() {
+        // Plugins' warnings and errors go to standard error, keys already removed by the engine.
+        PluginLog.setSink { line in
+            guard line.level >= 2 else { return }
+            printError("\(line.level >= 3 ? "error" : "warning") [\(line.pluginID)]: \(line.message)")
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

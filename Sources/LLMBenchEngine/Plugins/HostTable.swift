@@ -12,10 +12,21 @@ public enum PluginLog {
     }
 
     private static let sink = Mutex<(@Sendable (Line) -> Void)?>(nil)
+    private static let redactor = Mutex(SecretRedactor(secrets: []))
 
     public static func setSink(_ newSink: (@Sendable (Line) -> Void)?) { sink.withLock { $0 = newSink } }
 
-    static func write(_ line: Line) { sink.withLock { $0 }?(line) }
+    /// Keys to strip from every line before it reaches the sink.
+    static func addSecrets(_ secrets: [String]) {
+        redactor.withLock { $0 = SecretRedactor(secrets: $0.secrets + secrets) }
+    }
+
+    static func write(_ line: Line) {
+        guard let current = sink.withLock({ $0 }) else { return }
+        var line = line
+        line.message = redactor.withLock { $0 }.redact(line.message)
+        current(line)
+    }
 }
 
 /// Run-wide cancellation, seen by every plugin through host->is_cancelled(context, NULL).

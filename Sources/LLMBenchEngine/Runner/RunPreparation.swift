@@ -135,6 +135,7 @@ public struct RunPreparation {
             }
         }
         guard problems.isEmpty else { throw LLMBenchErrors(problems) }
+        PluginLog.addSecrets(keys)
         return PreparedRun(suite: suite, providers: providers, scorers: scorers, prices: snapshot, notices: notices,
                            redactor: SecretRedactor(secrets: keys))
     }
