@@ -80,6 +80,8 @@ struct AnthropicWireTests {
         let noVersion = messages("fake", stream: false, headers: ["x-api-key": "k"])
         #expect(noVersion.status == 400)
         #expect((noVersion.json?["error"] as? [String: Any])?["message"] as? String == "anthropic-version: header is required")
+        // Recent official SDKs send the key as a bearer token.
+        #expect(messages("fake", stream: false, headers: ["authorization": "Bearer k", "anthropic-version": "2023-06-01"]).status == 200)
     }
 
     @Test func recordsTopLevelSystemAndLastUserMessage() throws {

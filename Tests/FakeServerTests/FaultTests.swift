@@ -46,6 +46,16 @@ struct FaultTests {
         #expect(RawHTTPClient.request(port: server.port, path: path, headers: headers, body: other).status == 503)
     }
 
+    @Test func failTimesAlsoEndsBodyFaults() throws {
+        let server = try FakeProviderServer(api: .gemini)
+        let path = Requests.geminiPath(model: "fake;fault=safety;fail_times=1", method: "generateContent")
+        let reasons = (0..<2).map { _ in
+            let json = RawHTTPClient.request(port: server.port, path: path, headers: Requests.geminiHeaders, body: Requests.gemini(prompt: "p")).json
+            return (json?["candidates"] as? [[String: Any]])?.first?["finishReason"] as? String
+        }
+        #expect(reasons == ["SAFETY", "STOP"])
+    }
+
     @Test func hangNeverAnswers() throws {
         let server = try FakeProviderServer(api: .openai)
         let response = RawHTTPClient.request(port: server.port, path: "/v1/chat/completions",

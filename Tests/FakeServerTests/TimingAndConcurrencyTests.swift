@@ -85,6 +85,14 @@ struct TimingAndConcurrencyTests {
         #expect(records.map(\.requestCompleteNs).max()! < records.compactMap(\.firstContentNs).min()!)
     }
 
+    @Test func droppingTheLastReferenceStopsTheServer() throws {
+        var server: FakeProviderServer? = try FakeProviderServer(api: .anthropic)
+        let port = try #require(server?.port)
+        #expect(RawHTTPClient.request(port: port, path: "/v1/messages", body: "{}").status == 401)
+        server = nil
+        #expect(RawHTTPClient.request(port: port, path: "/v1/messages", body: "{}").status == 0)
+    }
+
     @Test func stopClosesOpenConnectionsAndThePort() throws {
         let server = try FakeProviderServer(api: .openai)
         let fd = RawHTTPClient.connectLoopback(port: server.port)

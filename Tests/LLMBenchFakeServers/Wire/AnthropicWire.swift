@@ -1,7 +1,8 @@
 import Foundation
 
-/// Anthropic Messages (`POST /v1/messages`, streamed and not). Requires `x-api-key` and
-/// `anthropic-version` as the real API does.
+/// Anthropic Messages (`POST /v1/messages`, streamed and not). Requires a key and
+/// `anthropic-version` as the real API does; the key may come as `x-api-key` or, as recent official
+/// SDKs send it, `Authorization: Bearer`.
 struct AnthropicWire: WireFormat {
     var commonHeaders: [(String, String)] { [("request-id", "req_fake")] }
 
@@ -9,7 +10,7 @@ struct AnthropicWire: WireFormat {
         guard request.method == "POST", request.path == "/v1/messages" else {
             return .failure(error(404, type: "not_found_error", "Not Found"))
         }
-        guard request.headers["x-api-key"] != nil else {
+        guard request.headers["x-api-key"] != nil || request.headers["authorization"] != nil else {
             return .failure(error(401, type: "authentication_error", "x-api-key header is required"))
         }
         guard request.headers["anthropic-version"] != nil else {

@@ -11,6 +11,25 @@ enum Call {
         case .embed(let call): call.model
         }
     }
+
+    var scenario: Scenario {
+        get {
+            switch self {
+            case .chat(let call): call.scenario
+            case .embed(let call): call.scenario
+            }
+        }
+        set {
+            switch self {
+            case .chat(var call):
+                call.scenario = newValue
+                self = .chat(call)
+            case .embed(var call):
+                call.scenario = newValue
+                self = .embed(call)
+            }
+        }
+    }
 }
 
 struct ChatCall {
