@@ -20,9 +20,12 @@ struct TimingAndConcurrencyTests {
         #expect(first - record.requestCompleteNs >= 40_000_000)
         #expect(record.contentChunkNs.count == 4)
         #expect(record.contentChunkNs.first == first)
-        for (earlier, later) in zip(record.contentChunkNs, record.contentChunkNs.dropFirst()) {
-            #expect(later - earlier >= 4_000_000)  // the schedule is absolute, so a late write shortens the next gap a little
+        // Chunks follow an absolute schedule (so late writes do not push the rest back): chunk i is
+        // never written before ttft + i * gap after the request was read, and never out of order.
+        for (index, written) in record.contentChunkNs.enumerated() {
+            #expect(written - record.requestCompleteNs >= 40_000_000 + UInt64(index) * 5_000_000)
         }
+        #expect(record.contentChunkNs == record.contentChunkNs.sorted())
         #expect(record.contentChunkNs.last! <= last)
         #expect(last <= after)
     }
@@ -55,7 +58,7 @@ struct TimingAndConcurrencyTests {
     func sixtyFourConcurrentStreamsAllComplete(api: FakeProviderServer.API) throws {
         let server = try FakeProviderServer(api: api)
         let requests = (0..<64).map { index in
-            let (path, headers, body) = Requests.chat(api, model: "fake;ttft=150;gap=1;chunks=8", prompt: "stream \(index)", stream: true)
+            let (path, headers, body) = Requests.chat(api, model: "fake;ttft=300;gap=1;chunks=8", prompt: "stream \(index)", stream: true)
             return RawHTTPClient.encode("POST", path: path, headers: headers.merging(["Connection": "close"]) { a, _ in a }, body: body)
         }
         let responses = RawHTTPClient.concurrent(port: server.port, requests: requests)
@@ -76,7 +79,7 @@ struct TimingAndConcurrencyTests {
         let server = try FakeProviderServer(api: .openai)
         let requests = (0..<1024).map { index in
             RawHTTPClient.encode("POST", path: "/v1/chat/completions", headers: ["Connection": "close"],
-                                 body: Requests.openAI(model: "fake;ttft=500;chunks=4", prompt: "c\(index)", stream: true))
+                                 body: Requests.openAI(model: "fake;ttft=1000;chunks=4", prompt: "c\(index)", stream: true))
         }
         let responses = RawHTTPClient.concurrent(port: server.port, requests: requests)
         #expect(responses.filter { $0.status == 200 && $0.outcome == .complete && $0.text.hasSuffix("data: [DONE]\n\n") }.count == 1024)
