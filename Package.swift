@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
         .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
+        .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,5 +53,10 @@ let package = Package(
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
+
+        // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.
+        .target(name: "LLMBenchFakeServers", path: "Tests/LLMBenchFakeServers", exclude: ["README.md"]),
+        .executableTarget(name: "llmbench-fake-server", dependencies: ["LLMBenchFakeServers"], path: "Tests/FakeServerTool"),
+        .testTarget(name: "FakeServerTests", dependencies: ["LLMBenchFakeServers"]),
     ]
 )
