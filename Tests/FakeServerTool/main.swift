@@ -1,4 +1,4 @@
-// llmbench-fake-server --api openai|anthropic|gemini [--port N]
+// llmbench-fake-server --api openai|anthropic|gemini [--port N] [--records FILE]
 //
 // Serves one fake provider API on 127.0.0.1 for benchmarks and manual runs. Prints
 // `listening <port>` once ready, then serves until killed or, when stdin is a pipe, socket or
@@ -18,6 +18,7 @@ func usage(_ problem: String) -> Never {
 
 var api: FakeProviderServer.API?
 var port: UInt16 = 0
+var recordsPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -29,6 +30,9 @@ while let argument = arguments.popFirst() {
     case "--port":
         guard let value = arguments.popFirst(), let parsed = UInt16(value) else { usage("--port needs a number from 0 to 65535") }
         port = parsed
+    case "--records":
+        guard let value = arguments.popFirst() else { usage("--records needs a file") }
+        recordsPath = value
     case "-h", "--help":
         usage("serves a fake provider API on 127.0.0.1")
     default:
@@ -39,8 +43,8 @@ guard let api else { usage("--api is required") }
 
 let server: FakeProviderServer
 do {
-    // A benchmark sends millions of requests; nobody reads the records here.
-    server = try FakeProviderServer(api: api, port: port, keepsRecords: false)
+    // A benchmark sends millions of requests: records are kept only when asked for (--records).
+    server = try FakeProviderServer(api: api, port: port, keepsRecords: recordsPath != nil)
 } catch {
     FileHandle.standardError.write(Data("llmbench-fake-server: \(error)\n".utf8))
     exit(1)
@@ -62,3 +66,16 @@ if stdinType == S_IFIFO || stdinType == S_IFSOCK || isatty(0) != 0 {
     while true { pause() }
 }
 server.stop()
+if let recordsPath {
+    // One JSON line per request with the server's own CLOCK_MONOTONIC stamps, for timing checks.
+    var lines = ""
+    for record in server.records() {
+        let object: [String: Any] = [
+            "prompt": record.prompt ?? "", "status": record.status, "request_start_ns": record.requestStartNs,
+            "request_complete_ns": record.requestCompleteNs, "first_content_ns": record.firstContentNs ?? 0,
+            "last_byte_ns": record.lastByteNs ?? 0,
+        ]
+        if let data = try? JSONSerialization.data(withJSONObject: object) { lines += String(decoding: data, as: UTF8.self) + "\n" }
+    }
+    FileManager.default.createFile(atPath: recordsPath, contents: Data(lines.utf8))
+}

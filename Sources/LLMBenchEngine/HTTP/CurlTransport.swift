@@ -241,7 +241,8 @@ enum CurlPerform {
             return 0
         }
         if transfer.aborted { return fail(collector, .cancelled, "the transfer was stopped") }
-        let detail = String(cString: errorBuffer).isEmpty ? String(cString: curl_easy_strerror(result)) : String(cString: errorBuffer)
+        let bufferText = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = bufferText.isEmpty ? String(cString: curl_easy_strerror(result)) : bufferText
         switch result {
         case CURLE_OPERATION_TIMEDOUT:
             let kind = collector.timeoutReason ?? "the total timeout of \(timeouts.totalMs) ms"

@@ -1,0 +1,178 @@
+import CLLMBenchPluginABI
+import Foundation
+import LLMBenchCore
+import LLMBenchFakeServers
+import Testing
+
+@testable import LLMBenchEngine
+
+/// Drives the engine's HTTP service directly, as a plugin would through host->http, against a
+/// loopback fake of the OpenAI API.
+struct HTTPTransportTests {
+    final class Received {
+        var status = 0
+        var headers: [String: String] = [:]
+        var body: [UInt8] = []
+        var stopAfterBytes: Int?
+    }
+
+    struct Exchange {
+        var status: Int32
+        var received: Received
+        var collector: CallCollector
+    }
+
+    static func request(_ server: FakeProviderServer, model: String, prompt: String = "hello", stream: Bool = true,
+                        timeouts: TransportTimeouts = TransportTimeouts(connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000, totalMs: 20_000),
+                        stopAfterBytes: Int? = nil, emitTextPerChunk: Bool = false) -> Exchange
+    {
+        let collector = CallCollector(timeouts: timeouts)
+        let received = Received()
+        received.stopAfterBytes = stopAfterBytes
+        var bodyJSON = JSONWriter()
+        bodyJSON.write(["model": .string(model), "stream": .bool(stream), "max_tokens": 100,
+                        "messages": [["role": "user", "content": .string(prompt)]]])
+        let context = Unmanaged.passUnretained(received).toOpaque()
+        var handler = llmbench_http_handler(
+            abi_major: 1, abi_minor: 1, struct_size: UInt32(MemoryLayout<llmbench_http_handler>.size), reserved0: 0, context: context,
+            on_response: { context, response in
+                let received = Unmanaged<Received>.fromOpaque(context!).takeUnretainedValue()
+                received.status = Int(response!.pointee.status)
+                for i in 0..<response!.pointee.header_count {
+                    let h = response!.pointee.headers[i]
+                    let name = String(decoding: UnsafeRawBufferPointer(start: h.name, count: h.name_len), as: UTF8.self)
+                    received.headers[name] = String(decoding: UnsafeRawBufferPointer(start: h.value, count: h.value_len), as: UTF8.self)
+                }
+                return 0
+            },
+            on_body: { context, data, length in
+                let received = Unmanaged<Received>.fromOpaque(context!).takeUnretainedValue()
+                received.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+                if let limit = received.stopAfterBytes, received.body.count >= limit { return 1 }
+                return 0
+            })
+        let headers = [("content-type", "application/json"), ("authorization", "Bearer sk-test")]
+        let status: Int32 = "POST".withCString { method in
+            "\(server.baseURL)/chat/completions".withCString { url in
+                bodyJSON.bytes.withUnsafeBufferPointer { body in
+                    let names = headers.map { Array($0.0.utf8) }, values = headers.map { Array($0.1.utf8) }
+                    return withExtendedLifetime((names, values)) {
+                        var list: [llmbench_http_header] = []
+                        for i in names.indices {
+                            names[i].withUnsafeBufferPointer { n in
+                                values[i].withUnsafeBufferPointer { v in
+                                    list.append(llmbench_http_header(
+                                        name: UnsafeRawPointer(n.baseAddress)?.assumingMemoryBound(to: CChar.self), name_len: n.count,
+                                        value: UnsafeRawPointer(v.baseAddress)?.assumingMemoryBound(to: CChar.self), value_len: v.count))
+                                }
+                            }
+                        }
+                        return list.withUnsafeBufferPointer { list in
+                            let request = llmbench_http_request(
+                                abi_major: 1, abi_minor: 1, struct_size: UInt32(MemoryLayout<llmbench_http_request>.size),
+                                flags: stream ? UInt32(LLMBENCH_HTTP_STREAM) : 0, method: method, url: url,
+                                headers: list.baseAddress, header_count: list.count,
+                                body: UnsafeRawPointer(body.baseAddress)?.assumingMemoryBound(to: CChar.self), body_len: body.count)
+                            return CurlPerform.run(collector: collector, request: request, handler: handler)
+                        }
+                    }
+                }
+            }
+        }
+        withExtendedLifetime(handler) {}
+        handler.context = nil
+        return Exchange(status: status, received: received, collector: collector)
+    }
+
+    @Test func streamsAndRecordsStatusVersionBytesAndChunks() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;chunks=8;gap=5;text=one two three four five six seven eight", prompt: "p1")
+        #expect(exchange.status == 0)
+        #expect(exchange.received.status == 200)
+        #expect(exchange.received.headers["content-type"]?.hasPrefix("text/event-stream") == true)
+        let transport = exchange.collector.outcome.transport
+        #expect(transport.status == 200 && transport.httpVersion == 11)
+        #expect(transport.streamed)
+        #expect(transport.bytesIn >= exchange.received.body.count && transport.bytesOut > 100)
+        #expect(transport.chunkNs.count >= 8, "each gap-separated write arrives as its own chunk")
+        #expect(transport.chunkGapsMs.filter { $0 >= 4 }.count >= 7)
+        let text = String(decoding: exchange.received.body, as: UTF8.self)
+        #expect(text.contains("data: [DONE]"))
+    }
+
+    @Test func reusesTheConnectionOnTheSameWorkerThread() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let first = Self.request(server, model: "fake", prompt: "a")
+        let second = Self.request(server, model: "fake", prompt: "b")
+        #expect(first.collector.outcome.transport.reusedConnection == false)
+        #expect(second.collector.outcome.transport.reusedConnection == true)
+    }
+
+    @Test func measuresFromTheRequestToTheLastByteAgainstTheServersOwnClock() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;ttft=40;chunks=4;gap=10", prompt: "timed")
+        let record = try #require(server.record(forPrompt: "timed"))
+        let t = exchange.collector.outcome.transport
+        let start = try #require(t.requestStartNs), last = try #require(t.lastByteNs)
+        // The client starts before the server reads, and sees the last byte after it is written.
+        #expect(start <= record.requestStartNs)
+        #expect(last >= (record.lastByteNs ?? .max))
+        #expect(MonotonicClock.ms(from: start, to: last) - MonotonicClock.ms(from: record.requestStartNs, to: record.lastByteNs!) < 5)
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutAtTheFirstByteDeadline() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;fault=hang", timeouts: TransportTimeouts(connectMs: 1_000, firstByteMs: 300, idleMs: 5_000, totalMs: 20_000))
+        #expect(exchange.status == Int32(LLMBENCH_ERR_TIMEOUT.rawValue))
+        #expect(exchange.collector.outcome.error?.kind == .timeout)
+        #expect(exchange.collector.outcome.error?.message.contains("no first byte within 300 ms") == true)
+    }
+
+    @Test func aStreamThatGoesSilentTimesOutAtTheIdleDeadline() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;chunks=3;gap=2000", timeouts: TransportTimeouts(connectMs: 1_000, firstByteMs: 5_000, idleMs: 200, totalMs: 20_000))
+        #expect(exchange.collector.outcome.error?.kind == .timeout)
+        #expect(exchange.collector.outcome.error?.message.contains("between chunks") == true)
+    }
+
+    @Test func aResetInMidStreamIsANetworkFailure() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;chunks=6;gap=5;fault=reset;reset_after=2")
+        #expect(exchange.status == Int32(LLMBENCH_ERR_NETWORK.rawValue))
+        #expect(exchange.collector.outcome.error?.kind == .network)
+        #expect(!exchange.received.body.isEmpty, "the chunks before the reset were delivered")
+    }
+
+    @Test func aRefusedConnectionIsANetworkFailure() throws {
+        let server = try FakeProviderServer(api: .openai)
+        server.stop()
+        let exchange = Self.request(server, model: "fake")
+        #expect(exchange.status == Int32(LLMBENCH_ERR_NETWORK.rawValue))
+        #expect(exchange.collector.outcome.error?.kind == .network)
+        #expect(exchange.received.status == 0)
+    }
+
+    @Test func aHandlerCanStopTheTransfer() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;chunks=50;gap=5", stopAfterBytes: 1)
+        #expect(exchange.status == Int32(LLMBENCH_ERR_CANCELLED.rawValue))
+        #expect(exchange.collector.outcome.error?.kind == .cancelled)
+    }
+
+    @Test func retryAfterFromTheResponseIsRecorded() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;fault=429;retry_after=3")
+        #expect(exchange.status == 0, "an HTTP error status is a complete response; the plugin classifies it")
+        #expect(exchange.received.status == 429)
+        #expect(exchange.collector.outcome.transport.retryAfterMs == 3_000)
+    }
+
+    @Test func statusAndVersionOfANonStreamedResponse() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = Self.request(server, model: "fake;ttft=20", stream: false)
+        #expect(exchange.status == 0)
+        #expect(!exchange.collector.outcome.transport.streamed)
+        let json = try JSONValue.parse(String(decoding: exchange.received.body, as: UTF8.self))
+        #expect(json["object"] == "chat.completion")
+    }
+}
