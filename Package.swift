@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LLMBenchAnthropic", type: .dynamic, targets: ["AnthropicProvider"]),
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
         .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
+        .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,5 +60,10 @@ let package = Package(
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
         .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
+
+        // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.
+        .target(name: "LLMBenchFakeServers", path: "Tests/LLMBenchFakeServers", exclude: ["README.md"]),
+        .executableTarget(name: "llmbench-fake-server", dependencies: ["LLMBenchFakeServers"], path: "Tests/FakeServerTool"),
+        .testTarget(name: "FakeServerTests", dependencies: ["LLMBenchFakeServers"]),
     ]
 )
