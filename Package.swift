@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "LLMBenchCoreTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
         .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),
