@@ -10,6 +10,9 @@ let package = Package(
         .executable(name: "llmbench", targets: ["llmbench"]),
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
+        .library(name: "LLMBenchOpenAI", type: .dynamic, targets: ["OpenAIProvider"]),
+        .library(name: "LLMBenchAnthropic", type: .dynamic, targets: ["AnthropicProvider"]),
+        .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
         .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
         .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
     ],
@@ -42,6 +45,9 @@ let package = Package(
         // For plugin authors only; never linked by the engine.
         .target(name: "LLMBenchPluginKit", dependencies: ["CLLMBenchPluginABI"], exclude: ["README.md"]),
         .target(name: "MockProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Mock", exclude: ["plugin.json"]),
+        .target(name: "OpenAIProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/OpenAI", exclude: ["plugin.json"]),
+        .target(name: "AnthropicProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Anthropic", exclude: ["plugin.json"]),
+        .target(name: "GeminiProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Gemini", exclude: ["plugin.json"]),
         .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
@@ -49,9 +55,11 @@ let package = Package(
         .testTarget(name: "LLMBenchCoreTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "CLLMBenchPluginABI", "LLMBenchFakeServers"]),
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
+        // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
+        .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
 
         // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.

@@ -26,6 +26,12 @@ public struct HTTPResponseHead: Sendable {
     public var version: Int
     public var headers: [(String, String)]
 
+    public init(status: Int, version: Int = 11, headers: [(String, String)] = []) {
+        self.status = status
+        self.version = version
+        self.headers = headers.map { ($0.0.lowercased(), $0.1) }
+    }
+
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
         return headers.first { $0.0 == lower }?.1

@@ -219,7 +219,7 @@ private let providerEmbed: @convention(c) (UnsafeMutableRawPointer?, UnsafePoint
     return run(call) { events throws(PluginError) in
         let json = try jsonObject(call.pointee.request_json, call.pointee.request_len)
         let request = EmbeddingRequest(model: json["model"] as? String ?? "", inputs: json["inputs"] as? [String] ?? [])
-        let result = try provider.embed(request)
+        let result = try provider.embed(request, events: events)
         var object: [String: Any] = ["embeddings": result.embeddings]
         if let tokens = result.inputTokens { object["usage"] = ["input_tokens": tokens, "output_tokens": 0] }
         events.result(jsonText(object))

@@ -25,6 +25,9 @@ public protocol ProviderPlugin: Sendable {
     func complete(_ request: CompletionRequest, events: EventEmitter) throws(PluginError)
     /// Optional: only called when `capabilities` has `.embeddings`.
     func embed(_ request: EmbeddingRequest) throws(PluginError) -> EmbeddingResult
+    /// Optional, for embeddings that need the call: `events.perform` sends HTTP through the engine.
+    /// By default calls `embed(_:)`.
+    func embed(_ request: EmbeddingRequest, events: EventEmitter) throws(PluginError) -> EmbeddingResult
 }
 
 extension ProviderPlugin {
@@ -33,6 +36,9 @@ extension ProviderPlugin {
     public static var capabilities: ProviderCapabilities { [.streaming] }
     public func embed(_ request: EmbeddingRequest) throws(PluginError) -> EmbeddingResult {
         throw PluginError(.invalidRequest, "\(Self.id) does not offer embeddings")
+    }
+    public func embed(_ request: EmbeddingRequest, events: EventEmitter) throws(PluginError) -> EmbeddingResult {
+        try embed(request)
     }
 }
 

@@ -18,6 +18,16 @@ struct RequestJSONReader {
         return object
     }
 
+    /// Any JSON value (an object, an array, a string ...), with nothing after it.
+    static func document(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> Any {
+        var reader = RequestJSONReader(bytes: buffer)
+        reader.whitespace()
+        let value = try reader.value()
+        reader.whitespace()
+        guard reader.at == buffer.count else { throw Failure(offset: reader.at, message: "text after the value") }
+        return value
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private var current: UInt8? { at < bytes.count ? bytes[at] : nil }
