@@ -124,6 +124,8 @@ struct AnthropicProvider: ProviderPlugin {
 
         /// Input includes cache reads and writes (the engine's convention); output includes thinking.
         func emitUsage(_ events: EventEmitter) {
+            // No usage reported at all: the engine estimates it and flags the estimate.
+            guard usage["input_tokens"] != nil || usage["output_tokens"] != nil else { return }
             let read = usage.integer("cache_read_input_tokens"), write = usage.integer("cache_creation_input_tokens")
             events.usage(inputTokens: (usage.integer("input_tokens") ?? 0) + (read ?? 0) + (write ?? 0),
                          outputTokens: usage.integer("output_tokens") ?? 0, cachedInputTokens: read, cacheWriteTokens: write)

@@ -156,7 +156,7 @@ struct HTTPTransportTests {
         let server = try FakeProviderServer(api: .openai)
         let exchange = Self.request(server, model: "fake;chunks=50;gap=5", stopAfterBytes: 1)
         #expect(exchange.status == Int32(LLMBENCH_ERR_CANCELLED.rawValue))
-        #expect(exchange.collector.outcome.error?.kind == .cancelled)
+        #expect(exchange.collector.outcome.error == nil, "a stop the plugin asked for is the plugin's to report")
     }
 
     @Test func retryAfterFromTheResponseIsRecorded() throws {

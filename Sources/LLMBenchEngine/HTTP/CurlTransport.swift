@@ -236,11 +236,15 @@ enum CurlPerform {
         collector.outcome.transport.bytesOut = requestSize + Int(uploaded)
         collector.outcome.transport.bytesIn = headerSize + Int(downloaded)
 
+        // A transfer the plugin stopped (it found the body wrong, or has what it needs) is the
+        // plugin's to report: it returns its own error. Only a stop the engine asked for is recorded here.
         if result == CURLE_OK {
-            if !transfer.deliverResponse() { return fail(collector, .cancelled, "the plugin stopped the transfer") }
-            return 0
+            return transfer.deliverResponse() ? 0 : Int32(LLMBENCH_ERR_CANCELLED.rawValue)
         }
-        if transfer.aborted { return fail(collector, .cancelled, "the transfer was stopped") }
+        if transfer.aborted {
+            if RunCancellation.isCancelled { return fail(collector, .cancelled, "the run was cancelled") }
+            return Int32(LLMBENCH_ERR_CANCELLED.rawValue)
+        }
         let bufferText = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let detail = bufferText.isEmpty ? String(cString: curl_easy_strerror(result)) : bufferText
         switch result {

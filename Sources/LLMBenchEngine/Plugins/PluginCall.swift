@@ -27,6 +27,10 @@ package struct CallOutcome: Sendable {
 
 /// Receives one call's events. Plugins emit from one thread at a time per call (the ABI's contract).
 final class CallCollector {
+    /// An answer longer than this stops the call: no benchmark answer is that long, and a runaway
+    /// stream must not exhaust memory at high concurrency.
+    static let maxAnswerBytes = 16 * 1024 * 1024
+
     var outcome = CallOutcome()
     var cancelled = false
     /// The provider's timeouts, for the HTTP service.
@@ -67,6 +71,12 @@ final class CallCollector {
             outcome.resultJSON = String(decoding: bytes, as: UTF8.self)
         default:
             break // Unknown kinds come from newer plugins; ignoring them keeps old engines working.
+        }
+        if outcome.text.count + outcome.reasoning.count > Self.maxAnswerBytes, !cancelled {
+            cancelled = true
+            if outcome.error == nil {
+                outcome.error = RequestError(kind: .malformedResponse, message: "the answer exceeded \(Self.maxAnswerBytes >> 20) MiB; the engine stopped reading it")
+            }
         }
         return cancelled || RunCancellation.isCancelled ? 1 : 0
     }
