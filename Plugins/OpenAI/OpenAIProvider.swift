@@ -132,27 +132,30 @@ struct OpenAIProvider: ProviderPlugin {
                 return
             }
             if event.data.isEmpty { return }
-            let chunk: [String: Any]
+            // Only the fields used are built: a stream sends one chunk per token.
+            let fields: [Any?]
             do {
-                chunk = try JSONReader.object(event.data)
+                fields = try Self.paths.values(in: event.data)
             } catch {
                 throw PluginError(.malformedResponse, "unparsable stream chunk at byte \(error.offset): \(error.message)")
             }
-            if let error = chunk["error"], let failure = OpenAIProvider.streamError(error) { throw failure }
-            if let usage = chunk["usage"] as? [String: Any] { answer.usage = usage }
-            guard let choices = chunk["choices"] as? [Any], let choice = choices.first as? [String: Any] else { return }
-            if let delta = choice["delta"] as? [String: Any] {
-                if let reasoning = delta["reasoning_content"] as? String ?? delta["reasoning"] as? String, !reasoning.isEmpty {
-                    answer.outputBytes += reasoning.utf8.count
-                    events.reasoning(reasoning)
-                }
-                if let text = delta["content"] as? String, !text.isEmpty {
-                    answer.outputBytes += text.utf8.count
-                    events.text(text)
-                }
+            if let error = fields[0], let failure = OpenAIProvider.streamError(error) { throw failure }
+            if let usage = fields[1] as? [String: Any] { answer.usage = usage }
+            if let reasoning = fields[2] as? String ?? fields[3] as? String, !reasoning.isEmpty {
+                answer.outputBytes += reasoning.utf8.count
+                events.reasoning(reasoning)
             }
-            if let reason = choice["finish_reason"] as? String { answer.finishReason = reason }
+            if let text = fields[4] as? String, !text.isEmpty {
+                answer.outputBytes += text.utf8.count
+                events.text(text)
+            }
+            if let reason = fields[5] as? String { answer.finishReason = reason }
         }
+
+        static let paths = JSONPathSet([
+            ["error"], ["usage"], ["choices", 0, "delta", "reasoning_content"], ["choices", 0, "delta", "reasoning"],
+            ["choices", 0, "delta", "content"], ["choices", 0, "finish_reason"],
+        ])
     }
 
     /// A whole `chat.completion` response.

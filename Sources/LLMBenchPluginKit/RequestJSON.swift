@@ -5,8 +5,8 @@
 struct RequestJSONReader {
     struct Failure: Error { var offset: Int; var message: String }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var at = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at = 0
     private var depth = 0
 
     static func object(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> [String: Any] {
@@ -28,20 +28,20 @@ struct RequestJSONReader {
         return value
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    private var current: UInt8? { at < bytes.count ? bytes[at] : nil }
+    var current: UInt8? { at < bytes.count ? bytes[at] : nil }
 
-    private mutating func whitespace() {
+    mutating func whitespace() {
         while let c = current, c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { at += 1 }
     }
 
-    private mutating func expect(_ c: UInt8) throws(Failure) {
+    mutating func expect(_ c: UInt8) throws(Failure) {
         guard current == c else { throw Failure(offset: at, message: "expected '\(Character(Unicode.Scalar(c)))'") }
         at += 1
     }
 
-    private mutating func value() throws(Failure) -> Any {
+    mutating func value() throws(Failure) -> Any {
         guard let c = current else { throw Failure(offset: at, message: "unexpected end") }
         switch c {
         case UInt8(ascii: "{"):
@@ -85,13 +85,13 @@ struct RequestJSONReader {
     }
 
     /// After an item: true on ',', false on the closing bracket.
-    private mutating func more(closing: UInt8) throws(Failure) -> Bool {
+    mutating func more(closing: UInt8) throws(Failure) -> Bool {
         if current == UInt8(ascii: ",") { at += 1; return true }
         try expect(closing)
         return false
     }
 
-    private mutating func word(_ text: StaticString) throws(Failure) {
+    mutating func word(_ text: StaticString) throws(Failure) {
         for i in 0..<text.utf8CodeUnitCount {
             guard current == text.utf8Start[i] else { throw Failure(offset: at, message: "invalid literal") }
             at += 1
@@ -111,7 +111,7 @@ struct RequestJSONReader {
         return double
     }
 
-    private mutating func string() throws(Failure) -> String {
+    mutating func string() throws(Failure) -> String {
         try expect(UInt8(ascii: "\""))
         let start = at
         while let c = current, c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") { at += 1 }

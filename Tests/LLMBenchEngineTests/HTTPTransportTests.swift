@@ -176,3 +176,47 @@ struct HTTPTransportTests {
         #expect(json["object"] == "chat.completion")
     }
 }
+
+/// The transport's stamps against the server's, chunk by chunk, with many streams at once: the
+/// delay between the server writing a chunk and the engine stamping its arrival is the error of
+/// every time the engine reports.
+@Suite(.serialized)
+struct ChunkStampAccuracyTests {
+    @Test(arguments: [1, 64])
+    func chunksAreStampedWithinMillisecondsOfTheServersWrites(streams: Int) throws {
+        let server = try FakeProviderServer(api: .openai)
+        final class Collected: @unchecked Sendable {
+            let lock = NSLock()
+            var items: [(HTTPTransportTests.Exchange, String)] = []
+        }
+        let results = Collected()
+        let group = DispatchGroup()
+        for i in 0..<streams {
+            group.enter()
+            Thread {
+                let prompt = "stamp \(i)"
+                // Two requests per thread: the second rides a warm connection.
+                _ = HTTPTransportTests.request(server, model: "fake;ttft=50;gap=10;chunks=8", prompt: prompt + " warm-up")
+                let exchange = HTTPTransportTests.request(server, model: "fake;ttft=50;gap=10;chunks=8", prompt: prompt)
+                results.lock.withLock { results.items.append((exchange, prompt)) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        var delivery: [Double] = [], startOffset: [Double] = []
+        for (exchange, prompt) in results.lock.withLock({ results.items }) {
+            let record = try #require(server.record(forPrompt: prompt))
+            let t = exchange.collector.outcome.transport
+            startOffset.append(Double(Int64(record.requestStartNs) - Int64(t.requestStartNs!)) / 1e6)
+            // Each content chunk written by the server is the latest client chunk stamped at or after it.
+            for written in record.contentChunkNs {
+                let arrival = try #require(t.chunkNs.first { $0 >= written }, "a chunk written at \(written) never arrived")
+                delivery.append(Double(arrival - written) / 1e6)
+            }
+        }
+        let d = delivery.sorted(), s = startOffset.sorted()
+        print("stamps \(streams) streams: delivery p50 \(Statistics.percentile(sorted: d, 50)!) p99 \(Statistics.percentile(sorted: d, 99)!) max \(d.last!); start offset p50 \(Statistics.percentile(sorted: s, 50)!) p99 \(Statistics.percentile(sorted: s, 99)!)")
+        #expect(Statistics.percentile(sorted: d, 50)! < 2)
+        #expect(Statistics.percentile(sorted: d, 99)! < 10)
+    }
+}

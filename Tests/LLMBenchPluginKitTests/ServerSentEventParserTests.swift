@@ -63,3 +63,26 @@ struct ServerSentEventParserTests {
         }
     }
 }
+
+struct JSONPathTests {
+    static let chunk = #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Pa\"ris\u00e9","role":null},"logprobs":null,"finish_reason":null}],"usage":{"prompt_tokens":5,"completion_tokens":2,"nested":[1,{"a":[true,false,null]}]},"extra":[[],{},"x\\"]}"#
+
+    @Test func selectsOnlyWhatThePathsNameAndAgreesWithTheFullParse() throws {
+        let found = try JSONReader.values(at: [["choices", 0, "delta", "content"], ["choices", 0, "finish_reason"], ["usage"],
+                                               ["choices", 1, "delta"], ["missing"], ["usage", "prompt_tokens"], ["extra", 2]], in: Self.chunk)
+        let full = try JSONReader.object(Self.chunk)
+        #expect(found[0] as? String == "Pa\"risé")
+        #expect(found[1] != nil && (found[1] as? String) == nil, "a JSON null is present, not a string")
+        #expect((found[2] as? [String: Any])?.integer("completion_tokens") == 2)
+        #expect(found[3] == nil && found[4] == nil)
+        #expect(found[5] as? Int == 5)
+        #expect(found[6] as? String == "x\\")
+        #expect((full["usage"] as? [String: Any])?.integer("prompt_tokens") == found[5] as? Int)
+    }
+
+    @Test(arguments: [#"{"a":[1,2}"#, #"{"a":"unterminated}"#, #"{"a":1} x"#, #"{"a" 1}"#, #"{"a":tru}"#])
+    func refusesWhatTheFullParserRefuses(_ text: String) {
+        #expect(throws: JSONReader.Failure.self) { try JSONReader.values(at: [["b"]], in: text) }
+        #expect(throws: JSONReader.Failure.self) { try JSONReader.object(text) }
+    }
+}

@@ -146,12 +146,19 @@ private let headerCallback: curl_write_callback = { data, size, count, userdata 
     guard let userdata, let data else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
-    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
-    if line.hasPrefix("HTTP/") {
+    // Byte-level: this runs for every header line of every response.
+    let line = UnsafeRawBufferPointer(start: data, count: length)
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+    if length >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"), line[3] == UInt8(ascii: "P"),
+       line[4] == UInt8(ascii: "/")
+    {
         transfer.headers.removeAll() // a new response (after 100 Continue or a redirect)
-    } else if let colon = line.firstIndex(of: ":") {
-        transfer.headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+    } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+        var start = colon + 1, end = length
+        while start < end && isSpace(line[start]) { start += 1 }
+        while end > start && isSpace(line[end - 1]) { end -= 1 }
+        let name = String(decoding: line[0..<colon], as: UTF8.self).lowercased()
+        transfer.headers.append((name, String(decoding: line[start..<end], as: UTF8.self)))
     }
     return length
 }
