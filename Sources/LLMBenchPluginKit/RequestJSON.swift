@@ -36,10 +36,14 @@ struct RequestJSONReader {
         while let c = current, c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { at += 1 }
     }
 
+    @inline(__always)
     mutating func expect(_ c: UInt8) throws(Failure) {
-        guard current == c else { throw Failure(offset: at, message: "expected '\(Character(Unicode.Scalar(c)))'") }
+        guard current == c else { throw expected(c) }
         at += 1
     }
+
+    @inline(never)
+    private func expected(_ c: UInt8) -> Failure { Failure(offset: at, message: "expected '\(Character(Unicode.Scalar(c)))'") }
 
     mutating func value() throws(Failure) -> Any {
         guard let c = current else { throw Failure(offset: at, message: "unexpected end") }

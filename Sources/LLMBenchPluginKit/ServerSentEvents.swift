@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One server-sent event (WHATWG HTML §9.2): its `event:` name (nil means "message") and its
 /// `data:` lines joined by "\n".
 public struct ServerSentEvent: Sendable, Equatable {
@@ -28,25 +34,33 @@ public struct ServerSentEventParser: Sendable {
 
     /// Feeds bytes; calls `onEvent` for each complete event. Returns false if `onEvent` asked to stop.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (ServerSentEvent) -> Bool) throws(Failure) -> Bool {
-        var start = 0
-        var i = 0
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
         let count = bytes.count
-        while i < count {
-            let byte = bytes[i]
-            if byte == 0x0A || byte == 0x0D {
-                let skipLF = byte == 0x0A && lastWasCR && start == i && line.isEmpty
-                lastWasCR = byte == 0x0D
-                if !skipLF {
-                    line.append(contentsOf: bytes[start..<i])
-                    if !processLine(onEvent) { bytesExamined += i + 1; return false }
-                }
-                start = i + 1
-            } else {
-                lastWasCR = false
-            }
-            i += 1
-        }
         bytesExamined += count
+        var start = 0
+        if lastWasCR && bytes[0] == 0x0A { start = 1 } // the LF of a CRLF split across chunks
+        lastWasCR = false
+        while start < count {
+            // memchr scans for the line end; a CR is rare, so it is looked for only within that span.
+            let remaining = count - start
+            let lf = memchr(base + start, 0x0A, remaining).map { $0 - UnsafeMutableRawPointer(mutating: base) } ?? count
+            let cr = memchr(base + start, 0x0D, lf - start).map { $0 - UnsafeMutableRawPointer(mutating: base) }
+            let end = cr ?? lf
+            guard end < count else { break }
+            let goOn: Bool
+            if line.isEmpty {
+                goOn = processLine(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), onEvent)
+            } else {
+                line.append(contentsOf: bytes[start..<end])
+                goOn = line.withUnsafeBytes { processLine($0, onEvent) }
+                line.removeAll(keepingCapacity: true)
+            }
+            if !goOn { return false }
+            start = end + 1
+            if cr != nil {
+                if start < count { if bytes[start] == 0x0A { start += 1 } } else { lastWasCR = true }
+            }
+        }
         if start < count {
             line.append(contentsOf: bytes[start..<count])
             if line.count > maxLineBytes { throw .lineTooLong(line.count) }
@@ -55,8 +69,7 @@ public struct ServerSentEventParser: Sendable {
     }
 
     /// Handles one complete line; a blank line dispatches the event gathered so far.
-    private mutating func processLine(_ onEvent: (ServerSentEvent) -> Bool) -> Bool {
-        defer { line.removeAll(keepingCapacity: true) }
+    private mutating func processLine(_ line: UnsafeRawBufferPointer, _ onEvent: (ServerSentEvent) -> Bool) -> Bool {
         if line.isEmpty {
             guard hasData else { event = nil; return true }
             let dispatched = ServerSentEvent(event: event, data: String(decoding: data, as: UTF8.self))
@@ -69,7 +82,7 @@ public struct ServerSentEventParser: Sendable {
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
         var valueStart = colon < line.count ? colon + 1 : colon
         if valueStart < line.count && line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
-        let field = line[0..<colon]
+        let field = UnsafeRawBufferPointer(rebasing: line[0..<colon])
         if field.elementsEqual("data".utf8) {
             if hasData { data.append(0x0A) }
             data.append(contentsOf: line[valueStart...])
