@@ -33,3 +33,20 @@ struct JSONTests {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
     }
 }
+
+struct JSONNumberTests {
+    /// The fast path for values with at most three decimals must print what the shortest
+    /// round-trip form prints, so that readers get the same number back.
+    @Test func millisecondValuesPrintAsTheShortestRoundTripForm() throws {
+        var random = SystemRandomNumberGenerator()
+        var values: [Double] = [0.001, 0.01, 0.1, 0.5, 1.25, 12.345, 999.999, 1000.5, -3.5, 123_456.789, 0.0005, 1e-7]
+        for _ in 0..<20_000 { values.append(Double(Int.random(in: 1...2_000_000_000, using: &random)) / 1000) }
+        for value in values {
+            var writer = JSONWriter()
+            writer.number(value)
+            let expected = value.rounded() == value ? String(Int64(value)) : "\(value)"
+            #expect(writer.text == expected, "\(value)")
+            #expect(Double(writer.text) == value)
+        }
+    }
+}

@@ -66,7 +66,7 @@ struct ProviderFaultTests {
         #expect(result.status == c.status, "\(c): \(String(describing: result.error))")
         #expect(result.error?.kind == c.kind, "\(c): \(String(describing: result.error))")
         #expect(result.attempts == c.attempts, "\(c)")
-        #expect(result.attemptLog.count == c.attempts)
+        #expect(result.attemptRecords.count == c.attempts)
         #expect(server.records().count == c.attempts, "one request per attempt")
         if c.status == .ok {
             #expect(result.output.contains("Paris"), "\(c)")

@@ -38,9 +38,22 @@ public struct JSONWriter: Sendable {
         guard n.isFinite else { return raw("null") }
         if n.rounded() == n, abs(n) < 1e15 {
             raw(String(Int64(n)))
-        } else {
-            raw("\(n)")
+            return
         }
+        // Times are kept to the microsecond (ms with 3 decimals): write those digits directly, which
+        // gives the same text as the shortest round-trip form but without its cost.
+        let thousandths = (n * 1000).rounded()
+        if abs(n) >= 0.001, abs(n) < 1e12, thousandths / 1000 == n {
+            let whole = Int64(abs(thousandths)) / 1000, fraction = Int64(abs(thousandths)) % 1000
+            if n < 0 { bytes.append(UInt8(ascii: "-")) }
+            raw(String(whole))
+            bytes.append(UInt8(ascii: "."))
+            var digits = [UInt8(fraction / 100), UInt8(fraction / 10 % 10), UInt8(fraction % 10)]
+            while digits.count > 1 && digits.last == 0 { digits.removeLast() }
+            for d in digits { bytes.append(0x30 + d) }
+            return
+        }
+        raw("\(n)")
     }
 
     public mutating func string(_ s: String) {

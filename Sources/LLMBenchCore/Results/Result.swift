@@ -230,7 +230,8 @@ public struct BenchResult: Sendable, Equatable {
     public var reasoning: String?
     public var finishReason: String?
     public var attempts: Int
-    /// Every attempt, in order (one entry for a request that succeeded at once).
+    /// Every attempt, in order. Empty in memory for a request that succeeded at its first attempt
+    /// (that attempt is the result itself: see `attemptRecords`), which saves a heap array per result.
     public var attemptLog: [AttemptRecord]
     /// Back-off and rate-limit waits between attempts, in ms: never part of a latency.
     public var waitMs: Double
@@ -276,6 +277,13 @@ public struct BenchResult: Sendable, Equatable {
         self.attempts = attempts
         self.simulated = simulated
         self.startedAt = startedAt
+    }
+
+    /// Every attempt, as reports and the store show them: a first-time success is one attempt made of
+    /// the result's own figures.
+    public var attemptRecords: [AttemptRecord] {
+        guard attemptLog.isEmpty, status == .ok else { return attemptLog }
+        return [AttemptRecord(status: .ok, latencyMs: latencyMs, ttftMs: ttftMs, waitBeforeMs: 0, http: http)]
     }
 
     /// Time per output token after the first, in ms (Docs/metrics.md); nil when undefined.

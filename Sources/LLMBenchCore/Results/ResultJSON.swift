@@ -6,7 +6,7 @@ extension BenchResult {
             "test": .string(test), "category": .string(category), "provider": .string(provider), "plugin": .string(plugin),
             "model": .string(model), "repeat": JSONValue(repeatIndex), "status": .string(status.rawValue),
             "error": error?.json ?? .null,
-            "attempt_log": .array(attemptLog.map(\.json)), "wait_ms": .number(waitMs), "http": http?.json ?? .null,
+            "attempt_log": .array(attemptRecords.map(\.json)), "wait_ms": .number(waitMs), "http": http?.json ?? .null,
             "chunk_gaps_ms": .array(chunkGapsMs.map { .number($0) }),
             "latency_ms": JSONValue(latencyMs), "ttft_ms": JSONValue(ttftMs), "ttfot_ms": JSONValue(ttfotMs),
             "tpot_ms": JSONValue(tpotMs), "decode_tps": JSONValue(decodeTPS),
@@ -41,10 +41,19 @@ extension BenchResult {
             passed: json["passed"]?.boolValue ?? false, scores: json["scores"]?.arrayValue?.compactMap(ScoreOutcome.init(json:)) ?? [],
             output: json["output"]?.stringValue ?? "", reasoning: json["reasoning"]?.stringValue,
             finishReason: json["finish_reason"]?.stringValue, attempts: json["attempts"]?.intValue ?? 1,
-            attemptLog: json["attempt_log"]?.arrayValue?.compactMap(AttemptRecord.init(json:)) ?? [],
+            attemptLog: Self.storedAttemptLog(json),
             waitMs: json["wait_ms"]?.doubleValue ?? 0, http: json["http"].flatMap { $0.isNull ? nil : HTTPInfo(json: $0) },
             chunkGapsMs: json["chunk_gaps_ms"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
             simulated: json["simulated"]?.boolValue ?? false, startedAt: json["started_at"]?.doubleValue ?? 0)
+    }
+}
+
+extension BenchResult {
+    /// The attempt log as kept in memory: a single successful attempt is the result itself.
+    static func storedAttemptLog(_ json: JSONValue) -> [AttemptRecord] {
+        let log = json["attempt_log"]?.arrayValue?.compactMap(AttemptRecord.init(json:)) ?? []
+        if log.count == 1, log[0].status == .ok, log[0].waitBeforeMs == 0 { return [] }
+        return log
     }
 }
 
@@ -137,7 +146,7 @@ extension BenchResult {
         func integer(_ value: Int?) { if let value { w.number(Double(value)) } else { w.raw("null") } }
         func text(_ value: String?) { if let value { w.string(value) } else { w.raw("null") } }
         w.raw("{")
-        key("attempt_log", first: true); w.write(.array(attemptLog.map(\.json)))
+        key("attempt_log", first: true); w.write(.array(attemptRecords.map(\.json)))
         key("attempts"); integer(attempts)
         key("cache_write_tokens"); integer(usage?.cacheWriteTokens)
         key("cached_input_tokens"); integer(usage?.cachedInputTokens)

@@ -13,7 +13,8 @@ package enum MonotonicClock {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    package static func ms(from start: UInt64, to end: UInt64) -> Double { Double(end &- start) / 1_000_000 }
+    /// Milliseconds to the microsecond: finer digits would be noise, and they cost storage.
+    package static func ms(from start: UInt64, to end: UInt64) -> Double { Double((end &- start) / 1_000) / 1_000 }
 }
 
 /// Wall-clock time for labels (run start, result start): Unix seconds.

@@ -84,7 +84,7 @@ public struct Runner {
         var result = BenchResult(
             test: test.name, category: test.category, provider: provider.config.id, plugin: provider.config.plugin,
             model: provider.config.model, repeatIndex: item.repeatIndex, status: .ok, attempts: attempts.log.count,
-            attemptLog: attempts.log, waitMs: attempts.waitMs,
+            attemptLog: attempts.log.count == 1 && attempts.log[0].status == .ok ? [] : attempts.log, waitMs: attempts.waitMs,
             http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info, chunkGapsMs: outcome.transport.chunkGapsMs,
             simulated: provider.instance.plugin.isSimulated, startedAt: startedAt)
         result.output = prepared.redactor.redact(outcome.outputText)
