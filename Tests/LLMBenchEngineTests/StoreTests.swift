@@ -124,3 +124,16 @@ struct ResultEncodingTests {
         #expect(BenchResult(json: try JSONValue.parse(writer.text)) == result)
     }
 }
+
+struct RequestJSONTests {
+    @Test func thePrefixPlusTheRepeatIsTheWholeRequest() throws {
+        let test = TestCase(name: "t \"q\"", category: "c", messages: [Message(role: "user", content: "hi\n")], expected: ["a", "b"],
+                            options: ["max_tokens": 5])
+        let provider = ProviderConfig(id: "p", plugin: "mock", model: "m", options: ["temperature": 0])
+        for r in [0, 7, 123] {
+            let joined = Runner.requestPrefix(test: test, provider: provider) + Array("\(r)}}".utf8)
+            #expect(joined == Runner.requestJSON(test: test, provider: provider, repeatIndex: r))
+            #expect(try JSONValue.parse(String(decoding: joined, as: UTF8.self))["test"]?["repeat"]?.intValue == r)
+        }
+    }
+}

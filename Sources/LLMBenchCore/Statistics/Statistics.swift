@@ -92,19 +92,32 @@ public enum Summarizer {
         let overall = order.filter { $0.category == nil }
         let byCategory = order.filter { $0.category != nil }
         return (overall + byCategory).map { key in
-            summarize(groups[key]!.map { results[$0] }, provider: key.provider, model: key.model, category: key.category)
+            summarize(results, indices: groups[key]!, provider: key.provider, model: key.model, category: key.category)
         }
     }
 
-    static func summarize(_ group: [BenchResult], provider: String, model: String, category: String?) -> GroupSummary {
-        let ok = group.filter { $0.status == .ok }
-        let costs = group.compactMap(\.costUSD)
-        let unpriced = group.filter { $0.costUSD == nil && $0.usage != nil }.count
+    /// Reads the group's results in place (no copies: a result is a large value).
+    static func summarize(_ results: [BenchResult], indices: [Int], provider: String, model: String, category: String?) -> GroupSummary {
+        var latencies: [Double] = [], ttfts: [Double] = [], qualities: [Double] = [], costs: [Double] = []
+        var errors = 0, passed = 0, unpriced = 0, simulated = false
+        latencies.reserveCapacity(indices.count)
+        for i in indices {
+            let r = results[i]
+            if r.status == .ok {
+                if let v = r.latencyMs { latencies.append(v) }
+                if let v = r.ttftMs { ttfts.append(v) }
+                if let v = r.quality { qualities.append(v) }
+            } else {
+                errors += 1
+            }
+            if r.passed { passed += 1 }
+            if let c = r.costUSD { costs.append(c) } else if r.usage != nil { unpriced += 1 }
+            if r.simulated { simulated = true }
+        }
         return GroupSummary(
-            provider: provider, model: model, category: category, n: group.count,
-            errors: group.count - ok.count, passed: group.filter(\.passed).count,
-            latencyMs: Distribution(ok.compactMap(\.latencyMs)), ttftMs: Distribution(ok.compactMap(\.ttftMs)),
+            provider: provider, model: model, category: category, n: indices.count, errors: errors, passed: passed,
+            latencyMs: Distribution(latencies), ttftMs: Distribution(ttfts),
             costMeanUSD: costs.isEmpty ? nil : Statistics.mean(costs), costTotalUSD: costs.isEmpty ? nil : costs.reduce(0, +),
-            unpriced: unpriced, qualityMean: Statistics.mean(ok.compactMap(\.quality)), simulated: group.contains(where: \.simulated))
+            unpriced: unpriced, qualityMean: Statistics.mean(qualities), simulated: simulated)
     }
 }

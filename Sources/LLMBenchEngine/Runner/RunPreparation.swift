@@ -17,10 +17,15 @@ public final class PreparedRun: @unchecked Sendable {
     /// Things the user should see: skipped providers, models without a price.
     public let notices: [String]
     let redactor: SecretRedactor
+    /// Request JSON per test × provider (index test * providers.count + provider), all but the repeat.
+    let requestPrefixes: [[UInt8]]
 
     init(suite: Suite, providers: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
          redactor: SecretRedactor)
     {
+        requestPrefixes = suite.tests.flatMap { test in
+            providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
+        }
         self.suite = suite
         self.providers = providers
         self.scorers = scorers

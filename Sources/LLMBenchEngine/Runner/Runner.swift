@@ -76,7 +76,8 @@ public struct Runner {
         let test = prepared.suite.tests[item.test]
         let provider = prepared.providers[item.provider]
         let startedAt = WallClock.nowUnix()
-        let request = requestJSON(test: test, provider: provider.config, repeatIndex: item.repeatIndex)
+        var request = prepared.requestPrefixes[item.test * prepared.providers.count + item.provider]
+        request.append(contentsOf: "\(item.repeatIndex)}}".utf8)
         let attempts = Attempts.run(policy: provider.config.retry, redactor: prepared.redactor) {
             provider.instance.complete(requestJSON: request, timeouts: provider.config.timeouts)
         }
@@ -129,6 +130,13 @@ public struct Runner {
         // A scorer that failed counts as 0: an answer that cannot be scored is not a good one.
         result.quality = Statistics.mean(outcomes.map { $0.value ?? 0 })
         result.passed = outcomes.count == test.scorers.count && outcomes.allSatisfy(\.passed)
+    }
+
+    /// The request without its repeat number, which is the last thing in it (keys are sorted, and
+    /// `test.repeat` sorts last): the plan reuses it for every repeat of a test × provider.
+    static func requestPrefix(test: TestCase, provider: ProviderConfig) -> [UInt8] {
+        let full = requestJSON(test: test, provider: provider, repeatIndex: 0)
+        return Array(full.dropLast("0}}".utf8.count))
     }
 
     /// The provider request (Docs/plugin-abi.md "Completion request").
