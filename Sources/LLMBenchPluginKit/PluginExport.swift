@@ -120,19 +120,31 @@ func appendJSON(_ value: Any, to out: inout String) {
 
 func appendJSONString(_ string: String, to out: inout String) {
     out += "\""
+    var needsEscape = false
+    for byte in string.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        needsEscape = true
+        break
+    }
+    guard needsEscape else {
+        out += string
+        out += "\""
+        return
+    }
+    var escaped = ""
     for scalar in string.unicodeScalars {
         switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
+        case "\"": escaped += "\\\""
+        case "\\": escaped += "\\\\"
+        case "\n": escaped += "\\n"
+        case "\r": escaped += "\\r"
+        case "\t": escaped += "\\t"
         case let c where c.value < 0x20:
             let hex = String(c.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
+            escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: escaped.unicodeScalars.append(scalar)
         }
     }
+    out += escaped
     out += "\""
 }
 

@@ -115,7 +115,19 @@ struct RunnerTests {
 }
 
 struct ResultEncodingTests {
-    @Test(arguments: [StoreTests.sampleResult("full"), StoreTests.sampleResult("failed", status: .error),
+    static var retried: BenchResult {
+        var r = StoreTests.sampleResult("retried")
+        r.http = HTTPInfo(status: 200, version: 20, reusedConnection: true, bytesIn: 1234, bytesOut: 567, chunks: 9)
+        r.chunkGapsMs = [0.125, 10.5, 9.998]
+        r.attempts = 2
+        r.waitMs = 1000.25
+        r.attemptLog = [AttemptRecord(status: .error, error: RequestError(kind: .rateLimited, message: "429", httpStatus: 429, retryAfterMs: 1000),
+                                      latencyMs: 3.5, http: HTTPInfo(status: 429, version: 11, reusedConnection: false)),
+                        AttemptRecord(status: .ok, latencyMs: 12.5, ttftMs: 3.25, waitBeforeMs: 1000.25, http: r.http)]
+        return r
+    }
+
+    @Test(arguments: [StoreTests.sampleResult("full"), StoreTests.sampleResult("failed", status: .error), Self.retried,
                       BenchResult(test: "bare", category: "c", provider: "p", plugin: "x", model: "m", repeatIndex: 0, status: .ok)])
     func theFastEncoderWritesWhatTheContractSays(_ result: BenchResult) throws {
         var writer = JSONWriter()

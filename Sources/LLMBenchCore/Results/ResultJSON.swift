@@ -137,16 +137,18 @@ extension BenchResult {
     /// The same text as `json.jsonText`, written field by field in sorted-key order without building
     /// the intermediate dictionary: the store encodes every result, so this is on the hot path.
     public func writeJSON(into w: inout JSONWriter) {
-        func key(_ name: String, first: Bool = false) {
-            if !first { w.raw(",") }
-            w.string(name)
-            w.raw(":")
-        }
+        func key(_ name: StaticString, first: Bool = false) { w.key(name, first: first) }
         func number(_ value: Double?) { if let value { w.number(value) } else { w.raw("null") } }
         func integer(_ value: Int?) { if let value { w.number(Double(value)) } else { w.raw("null") } }
         func text(_ value: String?) { if let value { w.string(value) } else { w.raw("null") } }
         w.raw("{")
-        key("attempt_log", first: true); w.write(.array(attemptRecords.map(\.json)))
+        key("attempt_log", first: true)
+        w.raw("[")
+        for (i, attempt) in attemptRecords.enumerated() {
+            if i > 0 { w.raw(",") }
+            attempt.writeJSON(into: &w)
+        }
+        w.raw("]")
         key("attempts"); integer(attempts)
         key("cache_write_tokens"); integer(usage?.cacheWriteTokens)
         key("cached_input_tokens"); integer(usage?.cachedInputTokens)
@@ -162,7 +164,8 @@ extension BenchResult {
         key("decode_tps"); number(decodeTPS)
         key("error"); w.write(error?.json ?? .null)
         key("finish_reason"); text(finishReason)
-        key("http"); w.write(http?.json ?? .null)
+        key("http")
+        if let http { http.writeJSON(into: &w) } else { w.raw("null") }
         key("input_tokens"); integer(usage?.inputTokens)
         key("latency_ms"); number(latencyMs)
         key("model"); w.string(model)
@@ -175,7 +178,13 @@ extension BenchResult {
         key("reasoning"); text(reasoning)
         key("reasoning_tokens"); integer(usage?.reasoningTokens)
         key("repeat"); integer(repeatIndex)
-        key("scores"); w.write(.array(scores.map(\.json)))
+        key("scores")
+        w.raw("[")
+        for (i, score) in scores.enumerated() {
+            if i > 0 { w.raw(",") }
+            score.writeJSON(into: &w)
+        }
+        w.raw("]")
         key("simulated"); w.raw(simulated ? "true" : "false")
         key("started_at"); w.number(startedAt)
         key("status"); w.string(status.rawValue)
@@ -185,6 +194,48 @@ extension BenchResult {
         key("ttfot_ms"); number(ttfotMs)
         key("ttft_ms"); number(ttftMs)
         key("wait_ms"); w.number(waitMs)
+        w.raw("}")
+    }
+}
+
+// Field-by-field writers for the parts of a result, in sorted-key order: the same text as `.json`
+// (ResultEncodingTests compares them), without building dictionaries on the hot path.
+extension AttemptRecord {
+    public func writeJSON(into w: inout JSONWriter) {
+        w.raw("{")
+        w.key("error", first: true); w.write(error?.json ?? .null)
+        w.key("http"); if let http { http.writeJSON(into: &w) } else { w.raw("null") }
+        w.key("latency_ms"); if let latencyMs { w.number(latencyMs) } else { w.raw("null") }
+        w.key("status"); w.string(status.rawValue)
+        w.key("ttft_ms"); if let ttftMs { w.number(ttftMs) } else { w.raw("null") }
+        w.key("wait_before_ms"); w.number(waitBeforeMs)
+        w.raw("}")
+    }
+}
+
+extension HTTPInfo {
+    public func writeJSON(into w: inout JSONWriter) {
+        w.raw("{")
+        w.key("bytes_in", first: true); w.number(Double(bytesIn))
+        w.key("bytes_out"); w.number(Double(bytesOut))
+        w.key("chunks"); w.number(Double(chunks))
+        w.key("reused_connection"); if let reusedConnection { w.raw(reusedConnection ? "true" : "false") } else { w.raw("null") }
+        w.key("status"); if let status { w.number(Double(status)) } else { w.raw("null") }
+        w.key("version"); if let version { w.number(Double(version)) } else { w.raw("null") }
+        w.raw("}")
+    }
+}
+
+extension ScoreOutcome {
+    public func writeJSON(into w: inout JSONWriter) {
+        w.raw("{")
+        w.key("details", first: true); w.write(details)
+        w.key("error"); if let error { w.string(error) } else { w.raw("null") }
+        w.key("explanation"); if let explanation { w.string(explanation) } else { w.raw("null") }
+        w.key("passed"); w.raw(passed ? "true" : "false")
+        w.key("scorer"); w.string(scorer)
+        w.key("threshold"); if let threshold { w.number(threshold) } else { w.raw("null") }
+        w.key("value"); if let value { w.number(value) } else { w.raw("null") }
         w.raw("}")
     }
 }
