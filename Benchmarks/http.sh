@@ -82,6 +82,12 @@ stop_server
 rss_kib=$(cat "$work/rss")
 echo "llmbench peak RSS: $(python3 -c "print(round($rss_kib / 1024, 1))") MiB"
 
+echo "== the transport choice (Docs/http.md): raw libcurl, 64 chunks, no delay, concurrency 256"
+cc -O2 -o "$work/curl_modes" Benchmarks/curl_modes.c -lcurl -lpthread
+start_server
+for mode in threads loop handoff; do "$work/curl_modes" "$mode" "$base/chat/completions" "fake;chunks=64" $((2000 * SCALE)) 256; done
+stop_server
+
 cat > Benchmarks/results/http-latest.json <<JSON
 {"date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "scale": $SCALE,
  "requests_per_s": {${rps_json%,}},
