@@ -31,7 +31,10 @@ struct MockProvider: ProviderPlugin {
     let fixedInputTokens: Int?
     let fixedOutputTokens: Int?
 
+    let host: PluginHost
+
     init(config: ProviderConfiguration, host: PluginHost) throws(PluginError) {
+        self.host = host
         let options = config.options
         try PluginOptions.rejectUnknown(options, known: Self.knownOptions, plugin: "the mock provider")
         mode = try PluginOptions.choice(options, "mode", default: Mode.expected, plugin: "mock")
@@ -87,7 +90,7 @@ struct MockProvider: ProviderPlugin {
         var random = SplitMix64(seed: seed ^ fnv1a(request.testName) ^ UInt64(request.repeatIndex &* 0x9E37_79B9))
         let failDraw = random.nextUnit()
         let wrongDraw = random.nextUnit()
-        if ttftMs > 0 { pause(milliseconds: ttftMs) }
+        if ttftMs > 0 { try pause(milliseconds: ttftMs) }
         if failDraw < errorRate {
             throw PluginError(errorKind, "simulated \(Self.errorKinds.first { $0.value == errorKind }!.key) error",
                               httpStatus: errorKind == .rateLimited ? 429 : (errorKind == .server ? 500 : 0),
@@ -117,7 +120,7 @@ struct MockProvider: ProviderPlugin {
         if tokensPerSecond > 0 {
             // The first token comes at ttft_ms; each later one 1/tokens_per_second after the last.
             for (i, word) in outputWords.enumerated() {
-                if i > 0 { pause(milliseconds: 1000 / tokensPerSecond) }
+                if i > 0 { try pause(milliseconds: 1000 / tokensPerSecond) }
                 guard events.text(word) else { throw PluginError(.cancelled, "cancelled") }
             }
         } else if !answer.isEmpty {
@@ -160,10 +163,17 @@ struct MockProvider: ProviderPlugin {
         return pieces
     }
 
-    private func pause(milliseconds: Double) {
-        var spec = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int((milliseconds.truncatingRemainder(dividingBy: 1000)) * 1_000_000))
-        var remaining = timespec()
-        while nanosleep(&spec, &remaining) != 0 && errno == EINTR { spec = remaining }
+    /// Sleeps in slices of at most 50 ms, so that a cancelled run does not wait out a long simulated TTFT.
+    private func pause(milliseconds: Double) throws(PluginError) {
+        var left = milliseconds
+        while left > 0 {
+            if host.runCancelled { throw PluginError(.cancelled, "the run was cancelled") }
+            let slice = min(left, 50)
+            var spec = timespec(tv_sec: 0, tv_nsec: Int(slice * 1_000_000))
+            var remaining = timespec()
+            while nanosleep(&spec, &remaining) != 0 && errno == EINTR { spec = remaining }
+            left -= slice
+        }
     }
 }
 

@@ -44,6 +44,18 @@ struct RunCommand: ParsableCommand {
         do { prepared = try preparation.prepare(suite) } catch { throw failInput(error.errors) }
         for notice in prepared.notices { printError("notice: \(notice)") }
 
+        // Ctrl-C or SIGTERM: stop starting requests, let those in flight stop, keep every result.
+        let interrupts = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                printError("stopping: no new requests; results so far are kept")
+                Runner.cancel()
+            }
+            source.resume()
+            return source
+        }
+        defer { interrupts.forEach { $0.cancel() } }
         let outcome: Runner.Outcome
         let storePath = store.path ?? SQLiteResultStore.defaultPath()
         do {
@@ -56,6 +68,10 @@ struct RunCommand: ParsableCommand {
         let report = RunReport(run: outcome.run, results: outcome.results)
         print(try LLMBenchReports.render(report, as: .table), terminator: "")
         try writeFiles(report)
+        if outcome.cancelled {
+            printError("run \(outcome.run.id) cancelled: \(outcome.results.count) of \(outcome.planned) results stored in \(storePath)")
+            throw Exit.aborted
+        }
         if let failure = outcome.storeFailure {
             printError("error: the store failed, results after the failure were not saved: \(failure.message)")
             throw Exit.aborted

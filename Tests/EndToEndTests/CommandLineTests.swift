@@ -180,3 +180,52 @@ struct OtherCommandTests {
         #expect(result.stderr.contains("-:3:1: error: invalid JSON"))
     }
 }
+
+struct CancellationTests {
+    /// Ctrl-C stops a run promptly: no new request starts, the one in flight stops, what finished is
+    /// stored, and the exit code says the run was aborted (3).
+    @Test func anInterruptStopsTheRunAndKeepsWhatFinished() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        var yaml = """
+            version: 1
+            name: long
+            providers:
+              - {id: slow, plugin: mock, model: m, options: {ttft_ms: 300}}
+            tests:
+
+            """
+        for i in 0..<40 { yaml += "  - {name: t\(i), prompt: p, expected: x}\n" }
+        let suite = dir.write("long.yaml", yaml)
+        let store = dir.file("s.sqlite")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.llmbench)
+        process.arguments = ["run", suite, "--store", store, "--concurrency", "1"]
+        process.environment = cli.environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait (by condition, with a deadline) until at least one result is stored.
+        let deadline = Date().addingTimeInterval(20)
+        var stored = 0
+        while stored == 0 && Date() < deadline {
+            let report = try cli.run(["report", "--last", "--format", "json", "--store", store])
+            stored = (try? JSONValue.parse(report.stdout))?["results"]?.arrayValue?.count ?? 0
+        }
+        #expect(stored > 0, "the run never stored a result")
+        let interruptedAt = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        #expect(Date().timeIntervalSince(interruptedAt) < 3, "40 × 300 ms were planned; an interrupt must not wait them out")
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("cancelled:") && stderr.contains("of 40 results stored"))
+        let report = try JSONValue.parse(try cli.run(["report", "--last", "--format", "json", "--store", store]).stdout)
+        let results = report["results"]?.arrayValue ?? []
+        #expect(results.count >= stored && results.count < 40)
+        // The request in flight when the interrupt came is kept, as cancelled.
+        #expect(results.filter { $0["status"] == "ok" }.count >= stored)
+        #expect(results.allSatisfy { $0["status"] == "ok" || $0["error"]?["kind"] == "cancelled" })
+    }
+}

@@ -54,16 +54,14 @@ final class CurlSession {
 final class Transfer {
     let collector: CallCollector
     let handler: llmbench_http_handler
-    let streamed: Bool
     var headers: [(String, String)] = []
     var deliveredResponse = false
     var aborted = false
     var easy: UnsafeMutableRawPointer
 
-    init(collector: CallCollector, handler: llmbench_http_handler, streamed: Bool, easy: UnsafeMutableRawPointer) {
+    init(collector: CallCollector, handler: llmbench_http_handler, easy: UnsafeMutableRawPointer) {
         self.collector = collector
         self.handler = handler
-        self.streamed = streamed
         self.easy = easy
     }
 
@@ -216,7 +214,7 @@ enum CurlPerform {
         defer { curl_slist_free_all(headerList) }
         _ = llmbench_curl_set_pointer(easy, CURLOPT_HTTPHEADER, headerList)
 
-        let transfer = Transfer(collector: collector, handler: handler, streamed: streamed, easy: session.easy)
+        let transfer = Transfer(collector: collector, handler: handler, easy: session.easy)
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
         _ = llmbench_curl_set_write(easy, CURLOPT_WRITEFUNCTION, writeCallback)
         _ = llmbench_curl_set_pointer(easy, CURLOPT_WRITEDATA, userdata)

@@ -17,7 +17,6 @@ package struct CallOutcome: Sendable {
     package var finishReason: String?
     package var error: RequestError?
     package var resultJSON: String?
-    package var events = 0
     /// Set when the plugin used the engine's HTTP service.
     package var transport = TransportRecord()
 
@@ -46,7 +45,6 @@ final class CallCollector {
         let now = chunkArrivalNs ?? MonotonicClock.nowNs()
         let e = event.pointee
         let bytes = e.data.map { UnsafeRawBufferPointer(start: $0, count: e.data_len) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        outcome.events += 1
         switch e.kind {
         case Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue):
             if outcome.firstContentNs == nil { outcome.firstContentNs = now }

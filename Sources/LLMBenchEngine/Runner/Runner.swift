@@ -15,7 +15,14 @@ public struct Runner {
         public var results: [BenchResult]
         /// Set when the store failed: the run stopped writing and must be reported as aborted.
         public var storeFailure: LLMBenchError?
+        /// The run was cancelled (`Runner.cancel()`): requests not yet started were not sent.
+        public var cancelled: Bool
+        public var planned: Int
     }
+
+    /// Stops the run: no new request starts, calls in flight are asked to stop (their results are
+    /// recorded as `cancelled`), back-off waits end. Safe from any thread, and from a signal handler's queue.
+    public static func cancel() { RunCancellation.cancel() }
 
     struct PlanItem: Sendable {
         var test: Int
@@ -58,7 +65,7 @@ public struct Runner {
         WorkerThreads.run(count: min(options.concurrency, max(1, items.count))) { _ in
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < items.count else { return }
+                guard index < items.count, !RunCancellation.isCancelled else { return }
                 let result = Self.execute(items[index], prepared: prepared)
                 slots.set(index, result)
                 writer.submit(sequence: index, result: result)
@@ -68,7 +75,7 @@ public struct Runner {
         let failure = writer.close()
         info.finishedAt = WallClock.nowUnix()
         if failure == nil { try store.finishRun(id: runID, finishedAt: info.finishedAt!, notices: info.notices) }
-        return Outcome(run: info, results: slots.all(), storeFailure: failure)
+        return Outcome(run: info, results: slots.all(), storeFailure: failure, cancelled: RunCancellation.isCancelled, planned: items.count)
     }
 
     /// One request, with its retries, and its scores. Never throws: every fault becomes part of the result.

@@ -13,7 +13,6 @@ final class StoreWriter: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// The first store failure; after it nothing more is written and the run reports it.
     private(set) var failure: LLMBenchError?
-    private(set) var committed = 0
 
     init(store: any ResultStore, runID: String) {
         self.store = store
@@ -54,7 +53,6 @@ final class StoreWriter: @unchecked Sendable {
             guard failure == nil else { continue }
             do {
                 try store.append(runID: runID, batch: batch)
-                committed += batch.count
             } catch {
                 failure = error
             }
