@@ -110,7 +110,7 @@ struct GeminiProvider: ProviderPlugin {
                     throw PluginError(.malformedResponse, "gemini: the response has neither a finishReason nor usageMetadata")
                 }
             }
-            answer.emitUsage(promptBytes: (options.system?.utf8.count ?? 0) + request.messages.reduce(0) { $0 + $1.content.utf8.count })
+            answer.emitUsage()
             events.finish(Self.finishReason(answer.finishReason))
         } catch {
             throw error.redacting(apiKey)
@@ -131,7 +131,6 @@ struct GeminiProvider: ProviderPlugin {
         let events: EventEmitter
         var finishReason: String?
         var usage: [String: Any]?
-        var outputBytes = 0
 
         mutating func handle(_ object: [String: Any]) throws(PluginError) {
             if let error = object["error"] as? [String: Any] { throw GeminiProvider.bodyError(error, status: error.integer("code") ?? 0) }
@@ -143,7 +142,6 @@ struct GeminiProvider: ProviderPlugin {
             if let parts = (candidate["content"] as? [String: Any])?["parts"] as? [Any] {
                 for case let part as [String: Any] in parts {
                     guard let text = part["text"] as? String, !text.isEmpty else { continue }
-                    outputBytes += text.utf8.count
                     if part["thought"] as? Bool == true { events.reasoning(text) } else { events.text(text) }
                 }
             }
@@ -156,12 +154,9 @@ struct GeminiProvider: ProviderPlugin {
         }
 
         /// outputTokens = candidates + thoughts; reasoningTokens = thoughts; cached = cachedContentTokenCount.
-        func emitUsage(promptBytes: Int) {
-            guard let usage, let prompt = usage.integer("promptTokenCount") else {
-                events.usage(inputTokens: TokenEstimate.tokens(utf8Count: promptBytes), outputTokens: TokenEstimate.tokens(utf8Count: outputBytes),
-                             estimated: true)
-                return
-            }
+        /// No usage reported: none is sent, and the engine estimates it and flags the estimate.
+        func emitUsage() {
+            guard let usage, let prompt = usage.integer("promptTokenCount") else { return }
             let thoughts = usage.integer("thoughtsTokenCount")
             events.usage(inputTokens: prompt, outputTokens: (usage.integer("candidatesTokenCount") ?? 0) + (thoughts ?? 0),
                          cachedInputTokens: usage.integer("cachedContentTokenCount"), reasoningTokens: thoughts)

@@ -93,7 +93,7 @@ struct OpenAIProvider: ProviderPlugin {
             if answer.finishReason == "content_filter" {
                 throw PluginError(.contentFilter, "openai: the answer was stopped by the provider's content filter")
             }
-            answer.emitUsage(events, promptBytes: (options.system?.utf8.count ?? 0) + request.messages.reduce(0) { $0 + $1.content.utf8.count })
+            answer.emitUsage(events)
             events.finish(answer.finishReason ?? "stop")
         } catch {
             throw error.redacting(apiKey)
@@ -104,15 +104,9 @@ struct OpenAIProvider: ProviderPlugin {
     struct Answer {
         var finishReason: String?
         var usage: [String: Any]?
-        /// Bytes of text and reasoning sent, for an estimate when the server reports no usage.
-        var outputBytes = 0
-
-        func emitUsage(_ events: EventEmitter, promptBytes: Int) {
-            guard let usage, let input = usage.integer("prompt_tokens") else {
-                events.usage(inputTokens: TokenEstimate.tokens(utf8Count: promptBytes), outputTokens: TokenEstimate.tokens(utf8Count: outputBytes),
-                             estimated: true)
-                return
-            }
+        /// No usage reported: none is sent, and the engine estimates it and flags the estimate.
+        func emitUsage(_ events: EventEmitter) {
+            guard let usage, let input = usage.integer("prompt_tokens") else { return }
             let prompt = usage["prompt_tokens_details"] as? [String: Any]
             let completion = usage["completion_tokens_details"] as? [String: Any]
             events.usage(inputTokens: input, outputTokens: usage.integer("completion_tokens") ?? 0,
@@ -142,11 +136,9 @@ struct OpenAIProvider: ProviderPlugin {
             if let error = fields[0], let failure = OpenAIProvider.streamError(error) { throw failure }
             if let usage = fields[1] as? [String: Any] { answer.usage = usage }
             if let reasoning = fields[2] as? String ?? fields[3] as? String, !reasoning.isEmpty {
-                answer.outputBytes += reasoning.utf8.count
                 events.reasoning(reasoning)
             }
             if let text = fields[4] as? String, !text.isEmpty {
-                answer.outputBytes += text.utf8.count
                 events.text(text)
             }
             if let reason = fields[5] as? String { answer.finishReason = reason }
@@ -166,13 +158,11 @@ struct OpenAIProvider: ProviderPlugin {
         else {
             throw PluginError(.malformedResponse, "the response has no choices[0].message")
         }
-        var answer = Answer(finishReason: choice["finish_reason"] as? String, usage: object["usage"] as? [String: Any])
+        let answer = Answer(finishReason: choice["finish_reason"] as? String, usage: object["usage"] as? [String: Any])
         if let reasoning = message["reasoning_content"] as? String ?? message["reasoning"] as? String, !reasoning.isEmpty {
-            answer.outputBytes += reasoning.utf8.count
             events.reasoning(reasoning)
         }
         if let text = message["content"] as? String, !text.isEmpty {
-            answer.outputBytes += text.utf8.count
             events.text(text)
         }
         return answer

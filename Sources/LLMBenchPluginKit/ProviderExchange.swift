@@ -206,11 +206,6 @@ public struct GenerationOptions: Sendable {
     }
 }
 
-/// Token counts for when a provider reports none; usage built from them is sent with `estimated: true`.
-public enum TokenEstimate {
-    /// About four bytes of text per token, at least one token for non-empty text.
-    public static func tokens(utf8Count: Int) -> Int { utf8Count == 0 ? 0 : max(1, (utf8Count + 3) / 4) }
-}
 
 extension ProviderExchange {
     /// `base` and `path` joined by exactly one slash.

@@ -84,6 +84,5 @@ struct ProviderExchangeHelperTests {
         #expect(JSONReader.numbers([1, 2.5] as [Any]) == [1, 2.5] && JSONReader.numbers(["x"] as [Any]) == nil)
         #expect(JSONText.encode(["b": [1, "é\n"], "a": true] as [String: Any]) == #"{"a":true,"b":[1,"é\n"]}"#)
         #expect(throws: JSONReader.Failure.self) { try JSONReader.object("[1]") }
-        #expect(TokenEstimate.tokens(utf8Count: 0) == 0 && TokenEstimate.tokens(utf8Count: 1) == 1 && TokenEstimate.tokens(utf8Count: 9) == 3)
     }
 }
