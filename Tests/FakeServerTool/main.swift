@@ -77,5 +77,8 @@ if let recordsPath {
         ]
         if let data = try? JSONSerialization.data(withJSONObject: object) { lines += String(decoding: data, as: UTF8.self) + "\n" }
     }
-    FileManager.default.createFile(atPath: recordsPath, contents: Data(lines.utf8))
+    if !FileManager.default.createFile(atPath: recordsPath, contents: Data(lines.utf8)) {
+        FileHandle.standardError.write(Data("llmbench-fake-server: cannot write \(recordsPath)\n".utf8))
+        exit(1)
+    }
 }
