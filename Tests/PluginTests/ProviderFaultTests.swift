@@ -1,6 +1,8 @@
 import Foundation
 import LLMBenchCore
+import LLMBenchEngine
 import LLMBenchFakeServers
+import LLMBenchTestSupport
 import Testing
 
 /// Every fault a provider can throw at a run, through the real plugins and the engine's transport:
@@ -47,19 +49,28 @@ struct ProviderFaultTests {
         return list
     }
 
-    @Test(arguments: cases)
-    func faultIsRecordedWithItsClassAndAttemptsAndNothingIsLost(_ c: Case) throws {
-        let server = try FakeProviderServer(api: c.api)
+    /// One test ("Capital of France?", expected Paris, matched by contains) against one provider of
+    /// `api` on `server`, with the scenario in the model name and `settings` added to the provider entry.
+    static func run(_ api: FakeProviderServer.API, _ server: FakeProviderServer, scenario: String, settings: String = "options: {}")
+        throws -> (Runner.Outcome, SQLiteResultStore, TemporaryDirectory)
+    {
         let yaml = """
             version: 1
             name: faults
             providers:
-              - {id: p, plugin: \(c.api.rawValue), model: "fake;\(c.scenario)", base_url: "\(server.baseURL)",
-                 api_key_env: FAKE_PROVIDER_KEY, options: \(c.options), retry: \(c.retry), timeouts: \(c.timeouts)}
+              - {id: p, plugin: \(api.rawValue), model: "fake;\(scenario)", base_url: "\(server.baseURL)",
+                 api_key_env: FAKE_PROVIDER_KEY, \(settings)}
             tests:
               - {name: t, prompt: "Capital of France?", expected: Paris, scorers: [{scorer: exact_match, options: {mode: contains}}]}
             """
-        let (outcome, store, _) = try runSuite(yaml, environment: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+        return try runSuite(yaml, environment: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+    }
+
+    @Test(arguments: cases)
+    func faultIsRecordedWithItsClassAndAttemptsAndNothingIsLost(_ c: Case) throws {
+        let server = try FakeProviderServer(api: c.api)
+        let (outcome, store, _) = try Self.run(c.api, server, scenario: c.scenario,
+                                               settings: "options: \(c.options), retry: \(c.retry), timeouts: \(c.timeouts)")
         let result = try #require(outcome.results.first)
         #expect(outcome.results.count == 1)
         #expect(try store.results(runID: outcome.run.id).count == 1, "the result must be stored")
@@ -80,16 +91,7 @@ struct ProviderFaultTests {
     @Test(arguments: FakeProviderServer.API.allCases)
     func aRateLimitWaitIsHonouredAndKeptOutOfTheLatency(_ api: FakeProviderServer.API) throws {
         let server = try FakeProviderServer(api: api)
-        let yaml = """
-            version: 1
-            name: wait
-            providers:
-              - {id: p, plugin: \(api.rawValue), model: "fake;chunks=2;fault=429;retry_after=1;fail_times=1", base_url: "\(server.baseURL)",
-                 api_key_env: FAKE_PROVIDER_KEY}
-            tests:
-              - {name: t, prompt: "Capital of France?", expected: Paris}
-            """
-        let (outcome, _, _) = try runSuite(yaml, environment: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+        let (outcome, _, _) = try Self.run(api, server, scenario: "chunks=2;fault=429;retry_after=1;fail_times=1")
         let result = try #require(outcome.results.first)
         #expect(result.status == .ok)
         #expect(result.attempts == 2)
@@ -105,15 +107,7 @@ struct ProviderFaultTests {
     @Test(arguments: FakeProviderServer.API.allCases)
     func missingUsageIsEstimatedAndFlagged(_ api: FakeProviderServer.API) throws {
         let server = try FakeProviderServer(api: api)
-        let yaml = """
-            version: 1
-            name: usage
-            providers:
-              - {id: p, plugin: \(api.rawValue), model: "fake;chunks=3;fault=no_usage", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY}
-            tests:
-              - {name: t, prompt: "Capital of France?", expected: Paris}
-            """
-        let (outcome, _, _) = try runSuite(yaml, environment: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+        let (outcome, _, _) = try Self.run(api, server, scenario: "chunks=3;fault=no_usage")
         let result = try #require(outcome.results.first)
         #expect(result.status == .ok)
         #expect(result.usage?.estimated == true)
