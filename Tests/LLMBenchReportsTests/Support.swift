@@ -5,8 +5,8 @@ enum Paths {
     /// Tests/LLMBenchReportsTests/
     static let testDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let repositoryRoot = testDirectory.deletingLastPathComponent().deletingLastPathComponent()
-    /// `shared/` sits beside the repository, here and on CI.
-    static let schemas = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/junit/schemas")
+    /// The JUnit schemas, copied into the repository (Tests/Fixtures/junit/README.md says from where).
+    static let schemas = repositoryRoot.appendingPathComponent("Tests/Fixtures/junit/schemas")
 }
 
 struct ProcessResult {
