@@ -84,6 +84,9 @@ struct HTTPTransportTests {
         return Exchange(status: status, received: received, collector: collector)
     }
 
+    /// Only what load cannot break: a busy machine may merge writes into fewer reads, but never
+    /// stamps a chunk before the server wrote it. How far apart chunks arrive is checked by
+    /// `ChunkStampAccuracyTests.chunkGapsFollowTheServersWrites`, which runs alone.
     @Test func streamsAndRecordsStatusVersionBytesAndChunks() throws {
         let server = try FakeProviderServer(api: .openai)
         let exchange = Self.request(server, model: "fake;chunks=8;gap=5;text=one two three four five six seven eight", prompt: "p1")
@@ -94,10 +97,18 @@ struct HTTPTransportTests {
         #expect(transport.status == 200 && transport.httpVersion == 11)
         #expect(transport.streamed)
         #expect(transport.bytesIn >= exchange.received.body.count && transport.bytesOut > 100)
-        #expect(transport.chunkNs.count >= 8, "each gap-separated write arrives as its own chunk")
-        #expect(transport.chunkGapsMs.filter { $0 >= 4 }.count >= 7)
         let text = String(decoding: exchange.received.body, as: UTF8.self)
         #expect(text.contains("data: [DONE]"))
+        // Every chunk stamped, in order, and the gaps are the differences of the stamps.
+        let record = try #require(server.record(forPrompt: "p1"))
+        #expect(record.contentChunkNs.count == 8)
+        #expect(!transport.chunkNs.isEmpty && transport.chunkNs == transport.chunkNs.sorted())
+        #expect(transport.chunkGapsMs.count == transport.chunkNs.count - 1)
+        #expect(abs(transport.chunkGapsMs.reduce(0, +) - MonotonicClock.ms(from: transport.chunkNs.first!, to: transport.chunkNs.last!)) < 0.01)
+        for written in record.contentChunkNs {
+            #expect(transport.chunkNs.contains { $0 >= written }, "the chunk written at \(written) has no stamp at or after it")
+        }
+        #expect(transport.chunkNs.last! >= (record.lastByteNs ?? .max))
     }
 
     @Test func reusesTheConnectionOnTheSameWorkerThread() throws {
@@ -218,5 +229,14 @@ struct ChunkStampAccuracyTests {
         print("stamps \(streams) streams: delivery p50 \(Statistics.percentile(sorted: d, 50)!) p99 \(Statistics.percentile(sorted: d, 99)!) max \(d.last!); start offset p50 \(Statistics.percentile(sorted: s, 50)!) p99 \(Statistics.percentile(sorted: s, 99)!)")
         #expect(Statistics.percentile(sorted: d, 50)! < 2)
         #expect(Statistics.percentile(sorted: d, 99)! < 10)
+    }
+
+    /// With the machine to itself, each write 5 ms after the last arrives as its own read, 5 ms on.
+    @Test func chunkGapsFollowTheServersWrites() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let exchange = HTTPTransportTests.request(server, model: "fake;chunks=8;gap=5;text=one two three four five six seven eight", prompt: "gaps")
+        let transport = exchange.collector.outcome.transport
+        #expect(transport.chunkNs.count >= 8, "each gap-separated write arrives as its own chunk")
+        #expect(transport.chunkGapsMs.filter { $0 >= 4 }.count >= 7)
     }
 }
