@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what LLMBench needs on a fresh Debian machine with Swift at /opt/swift:
 # the C libraries it links (libcurl, libxml2, SQLite), pkg-config, xmllint and Python's
-# junitparser (both used by the JUnit tests). Safe to run twice.
+# junitparser (both used by the JUnit tests). With --tests, also what only the tests use: zsh and fish
+# (the completion tests run the generated scripts in each shell). Safe to run twice.
 set -euo pipefail
 
 export PATH="/opt/swift/usr/bin:$PATH"
 need_apt=()
-for pkg in libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils python3 sqlite3; do
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils python3 sqlite3)
+[ "${1:-}" = "--tests" ] && packages+=(zsh fish)
+for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

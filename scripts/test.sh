@@ -3,7 +3,7 @@
 # dlopen the real plugin libraries and run the real `llmbench`), then `swift test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 export PATH="/opt/swift/usr/bin:$PATH"
 swift build --build-tests
 # Timing-accuracy suites run on their own afterwards: other tests running beside them load the two

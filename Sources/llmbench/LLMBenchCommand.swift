@@ -16,7 +16,7 @@ struct LLMBenchCommand: ParsableCommand {
         commandName: "llmbench",
         abstract: "Benchmark LLM providers side by side: latency, tokens, cost and quality.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReportCommand.self, PluginsCommand.self, ScoreCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self]
     )
 
     /// Usage errors exit with 2, not ArgumentParser's 64, so scripts see one code for bad input.
@@ -71,4 +71,14 @@ struct StoreOptions: ParsableArguments {
     func open() throws(LLMBenchError) -> SQLiteResultStore {
         try SQLiteResultStore(path: path ?? SQLiteResultStore.defaultPath())
     }
+}
+
+/// Where price tables come from; every command that needs prices shares it (Docs/pricing.md).
+struct PricingOptions: ParsableArguments {
+    @Option(name: .customLong("pricing"), help: ArgumentHelp("A price table file or folder, searched first (repeatable).", valueName: "FILE|DIR"))
+    var paths: [String] = []
+
+    func places(suitePath: String?) -> [PricePlace] { PricePlace.searchPath(explicit: paths, suitePath: suitePath) }
+
+    func load(suitePath: String?) throws(LLMBenchErrors) -> PriceTable { try UserFiles.loadPrices(places(suitePath: suitePath)) }
 }

@@ -25,11 +25,7 @@ struct PluginsCommand: ParsableCommand {
         let rows = [["ID", "KIND", "ABI", "VERSION", "CAPABILITIES", "PATH"]] + catalog.plugins.map {
             [$0.id, $0.kind.rawValue, "\($0.abiMajor).\($0.abiMinor)", $0.version, $0.capabilityNames.joined(separator: ","), $0.path]
         }
-        let widths = (0..<6).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        for row in rows {
-            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces))
-        }
+        print(TextColumns.render(rows), terminator: "")
         if !catalog.refused.isEmpty {
             print("\nRefused:")
             for refused in catalog.refused { print("  \(refused.path): \(refused.reason)") }

@@ -17,8 +17,7 @@ struct RunCommand: ParsableCommand {
     var providers: [String] = []
     @OptionGroup var store: StoreOptions
     @OptionGroup var plugins: PluginOptions
-    @Option(name: .customLong("pricing"), help: ArgumentHelp("A price table file or folder (repeatable); default: pricing/ beside the suite.", valueName: "FILE"))
-    var pricing: [String] = []
+    @OptionGroup var pricing: PricingOptions
     @Option(help: "How many requests run at once.") var concurrency: Int = 4
     @Option(help: ArgumentHelp("Also write the JSON report here.", valueName: "FILE")) var json: String?
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
@@ -35,7 +34,7 @@ struct RunCommand: ParsableCommand {
         let prices: PriceTable
         do {
             suite = try UserFiles.loadSuite(self.suite)
-            prices = try UserFiles.loadPrices(explicit: pricing, suitePath: self.suite)
+            prices = try pricing.load(suitePath: self.suite)
         } catch {
             throw failInput(error.errors)
         }

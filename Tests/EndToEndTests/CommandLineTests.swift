@@ -10,7 +10,10 @@ struct CLI {
     var environment: [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = home.path
-        env.removeValue(forKey: "LLMBENCH_PLUGIN_PATH")
+        // Nothing of the developer's own set-up: plugin and price paths, API keys.
+        for name in ["LLMBENCH_PLUGIN_PATH", "LLMBENCH_PRICING_PATH", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"] {
+            env.removeValue(forKey: name)
+        }
         return env
     }
 

@@ -62,4 +62,41 @@ struct PriceTableTests {
         }
         #expect(plugins.isSuperset(of: ["openai", "anthropic", "gemini", "mock"]))
     }
+
+    static func table(_ entries: [(String, String, Double)], file: String) -> PriceTable {
+        PriceTable(entries: entries.map { PriceEntry(plugin: "openai", model: $0.0, effective: $0.1, inputPerMTok: $0.2, outputPerMTok: 1, file: file) })
+    }
+
+    @Test func recordsTheFileEachEntryCameFrom() throws {
+        let table = try PriceTable.parse(yaml, path: "/prices/p.yaml")
+        #expect(table.entries.map(\.file) == ["/prices/p.yaml", "/prices/p.yaml"])
+        let entry = try #require(table.price(plugin: "openai", model: "m", on: "2026-01-01"))
+        #expect(PriceEntry(json: entry.json) == entry, "the file survives the snapshot's JSON")
+    }
+
+    @Test func theFirstPlaceThatPricesAModelSuppliesAllItsPrices() throws {
+        // The user's table prices gpt-4o from 2024; the shipped one has a newer entry and another model.
+        var table = Self.table([("gpt-4o", "2024-01-01", 1.0)], file: "mine.yaml")
+        table.append(laterPlace: Self.table([("gpt-4o", "2025-01-01", 9.0), ("o3", "2025-01-01", 2.0)], file: "shipped.yaml"))
+        #expect(table.price(plugin: "openai", model: "gpt-4o", on: "2026-01-01")?.file == "mine.yaml",
+                "a later place's newer date must not override an earlier place's model")
+        #expect(table.price(plugin: "openai", model: "o3", on: "2026-01-01")?.file == "shipped.yaml")
+        #expect(table.shadowed.map(\.file) == ["shipped.yaml"])
+        #expect(table.shadowed.map(\.model) == ["gpt-4o"])
+        #expect(table.models.map(\.model) == ["gpt-4o", "o3"])
+        #expect(table.history(plugin: "openai", model: "gpt-4o").count == 1)
+    }
+
+    @Test func filesOfOnePlaceMergeButMayNotPriceTheSameDateTwice() throws {
+        var table = Self.table([("m", "2024-01-01", 1.0)], file: "a.yaml")
+        try table.merge(Self.table([("m", "2025-01-01", 2.0)], file: "b.yaml"))
+        #expect(table.history(plugin: "openai", model: "m").map(\.file) == ["a.yaml", "b.yaml"])
+        #expect(table.shadowed.isEmpty)
+        do {
+            try table.merge(Self.table([("m", "2025-01-01", 3.0)], file: "c.yaml"))
+            Issue.record("a second price for the same model and date must be refused")
+        } catch {
+            #expect(error.message.contains("openai/m effective 2025-01-01") && error.message.contains("c.yaml") && error.message.contains("b.yaml"))
+        }
+    }
 }

@@ -13,10 +13,12 @@ public struct PriceEntry: Sendable, Equatable {
     public var cacheWritePerMTok: Double?
     public var reasoningPerMTok: Double?
     public var source: String?
+    /// The price table file this entry was read from, so a run can say where each price came from.
+    public var file: String?
 
     public init(plugin: String, model: String, effective: String, inputPerMTok: Double, outputPerMTok: Double,
                 cachedInputPerMTok: Double? = nil, cacheWritePerMTok: Double? = nil, reasoningPerMTok: Double? = nil,
-                source: String? = nil)
+                source: String? = nil, file: String? = nil)
     {
         self.plugin = plugin
         self.model = model
@@ -27,7 +29,11 @@ public struct PriceEntry: Sendable, Equatable {
         self.cacheWritePerMTok = cacheWritePerMTok
         self.reasoningPerMTok = reasoningPerMTok
         self.source = source
+        self.file = file
     }
+
+    /// "plugin/model", as users write it on the command line.
+    public var modelKey: String { "\(plugin)/\(model)" }
 
     /// Cost of one usage in USD. Input tokens include cached reads and cache writes; output tokens
     /// include reasoning tokens (Docs/metrics.md). Missing special prices fall back to the plain ones.
@@ -50,7 +56,7 @@ public struct PriceEntry: Sendable, Equatable {
             "plugin": .string(plugin), "model": .string(model), "effective": .string(effective),
             "input": .number(inputPerMTok), "output": .number(outputPerMTok),
             "cached_input": JSONValue(cachedInputPerMTok), "cache_write": JSONValue(cacheWritePerMTok),
-            "reasoning": JSONValue(reasoningPerMTok), "source": JSONValue(source),
+            "reasoning": JSONValue(reasoningPerMTok), "source": JSONValue(source), "file": JSONValue(file),
         ])
     }
 
@@ -60,23 +66,61 @@ public struct PriceEntry: Sendable, Equatable {
               let output = json["output"]?.doubleValue else { return nil }
         self.init(plugin: plugin, model: model, effective: effective, inputPerMTok: input, outputPerMTok: output,
                   cachedInputPerMTok: json["cached_input"]?.doubleValue, cacheWritePerMTok: json["cache_write"]?.doubleValue,
-                  reasoningPerMTok: json["reasoning"]?.doubleValue, source: json["source"]?.stringValue)
+                  reasoningPerMTok: json["reasoning"]?.doubleValue, source: json["source"]?.stringValue,
+                  file: json["file"]?.stringValue)
     }
 }
 
-/// All the prices known, from one or more tables.
+/// All the prices known, from tables read in search order (Docs/pricing.md). The first place that
+/// prices a model owns it: its entries are the ones in force, and later places' entries for that
+/// model are kept apart as `shadowed`, so a user's table replaces a shipped one model by model
+/// instead of mixing dates from both.
 public struct PriceTable: Sendable {
     public static let supportedVersion = 1
+    /// The entries that apply: for each model, those of the first place that prices it.
     public private(set) var entries: [PriceEntry]
+    /// Entries of later places for models that an earlier place already prices.
+    public private(set) var shadowed: [PriceEntry] = []
 
     public init(entries: [PriceEntry] = []) { self.entries = entries }
 
-    public mutating func merge(_ other: PriceTable) { entries += other.entries }
+    /// Adds another table of the same place (another file of the same folder). The same model and
+    /// date priced in two files of one place is an error: nothing says which one is meant.
+    public mutating func merge(_ other: PriceTable) throws(LLMBenchError) {
+        for entry in other.entries {
+            if let first = entries.first(where: { $0.plugin == entry.plugin && $0.model == entry.model && $0.effective == entry.effective }) {
+                throw LLMBenchError(.duplicate, "\(entry.file ?? "a price table"): duplicate price for \(entry.modelKey) effective \(entry.effective), also in \(first.file ?? "another table"); keep one")
+            }
+            entries.append(entry)
+        }
+    }
+
+    /// Adds the tables of a place later in the search order: models this table already prices keep
+    /// their entries; the newcomer's entries for them go to `shadowed`.
+    public mutating func append(laterPlace other: PriceTable) {
+        let owned = Set(entries.map(\.modelKey))
+        for entry in other.entries {
+            if owned.contains(entry.modelKey) { shadowed.append(entry) } else { entries.append(entry) }
+        }
+        shadowed += other.shadowed
+    }
 
     /// The entry in force on `date` (yyyy-MM-dd): the latest whose `effective` is not after it.
     public func price(plugin: String, model: String, on date: String) -> PriceEntry? {
         entries.filter { $0.plugin == plugin && $0.model == model && $0.effective <= date }
             .max { $0.effective < $1.effective }
+    }
+
+    /// Every entry that applies to one model, oldest first.
+    public func history(plugin: String, model: String) -> [PriceEntry] {
+        entries.filter { $0.plugin == plugin && $0.model == model }.sorted { $0.effective < $1.effective }
+    }
+
+    /// Every model priced, as (plugin, model) pairs sorted by plugin then model.
+    public var models: [(plugin: String, model: String)] {
+        var seen: Set<String> = []
+        return entries.filter { seen.insert($0.modelKey).inserted }.map { ($0.plugin, $0.model) }
+            .sorted { ($0.plugin, $0.model) < ($1.plugin, $1.model) }
     }
 
     /// The prices in force on `date` for the given (plugin, model) pairs; pairs with none are absent.
@@ -128,13 +172,14 @@ public struct PriceTable: Sendable {
             }
             seen[key] = doc.location(item)
             entries.append(PriceEntry(plugin: plugin, model: model, effective: effective, inputPerMTok: input, outputPerMTok: output,
-                                      cachedInputPerMTok: cached, cacheWritePerMTok: write, reasoningPerMTok: reasoning, source: source))
+                                      cachedInputPerMTok: cached, cacheWritePerMTok: write, reasoningPerMTok: reasoning, source: source,
+                                      file: path))
         }
         guard doc.problems.isEmpty else { throw LLMBenchErrors(doc.problems) }
         return PriceTable(entries: entries)
     }
 
-    static func isISODate(_ text: String) -> Bool {
+    public static func isISODate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }

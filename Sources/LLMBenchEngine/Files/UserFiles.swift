@@ -24,31 +24,25 @@ public enum UserFiles {
         return try parser.parse(text, path: path)
     }
 
-    /// Price tables: each FILE given, every *.yaml in each DIR given. With none given, every *.yaml in
-    /// `pricing/` beside the suite and in ~/.llmbench/pricing.
-    public static func loadPrices(explicit: [String], suitePath: String?,
-                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws(LLMBenchErrors) -> PriceTable
-    {
-        var sources = explicit
-        if sources.isEmpty {
-            if let suitePath { sources.append(((suitePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("pricing")) }
-            if let home = environment["HOME"] { sources.append((home as NSString).appendingPathComponent(".llmbench/pricing")) }
-        }
+    /// Reads the price tables of each place in order; each place is one layer (PriceTable.append).
+    /// A place the user named must exist; a folder contributes every *.yaml / *.yml in it.
+    public static func loadPrices(_ places: [PricePlace]) throws(LLMBenchErrors) -> PriceTable {
         var table = PriceTable()
         var problems: [LLMBenchError] = []
-        for source in sources {
+        for place in places {
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDir) else {
-                if explicit.contains(source) { problems.append(LLMBenchError(.invalidFile, "price table \(source) does not exist")) }
+            guard FileManager.default.fileExists(atPath: place.path, isDirectory: &isDir) else {
+                if place.mustExist { problems.append(LLMBenchError(.invalidFile, "price table \(place.path) (\(place.origin.rawValue)) does not exist")) }
                 continue
             }
             let files = isDir.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                    .map { (source as NSString).appendingPathComponent($0) }
-                : [source]
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: place.path)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                    .map { (place.path as NSString).appendingPathComponent($0) }
+                : [place.path]
+            var layer = PriceTable()
             for file in files {
                 do {
-                    table.merge(try PriceTable.parse(try readText(file), path: file))
+                    try layer.merge(try PriceTable.parse(try readText(file), path: file))
                 } catch let error as LLMBenchErrors {
                     problems += error.errors
                 } catch let error as LLMBenchError {
@@ -57,8 +51,60 @@ public enum UserFiles {
                     problems.append(LLMBenchError(.invalidFile, "\(file): \(error)"))
                 }
             }
+            table.append(laterPlace: layer)
         }
         guard problems.isEmpty else { throw LLMBenchErrors(problems) }
         return table
+    }
+}
+
+/// One place where price tables are looked for, and why it is on the search path.
+public struct PricePlace: Sendable, Equatable {
+    public enum Origin: String, Sendable {
+        case option = "--pricing"
+        case suite = "pricing/ beside the suite"
+        case environment = "LLMBENCH_PRICING_PATH"
+        case home = "~/.llmbench/pricing"
+        case shipped = "shipped with llmbench"
+    }
+
+    public var path: String
+    public var origin: Origin
+    /// Only a place named with --pricing must exist; the others are skipped when absent.
+    public var mustExist: Bool { origin == .option }
+
+    public init(path: String, origin: Origin) {
+        self.path = path
+        self.origin = origin
+    }
+
+    /// The search order (Docs/pricing.md): each --pricing file or folder, pricing/ beside the suite,
+    /// each entry of $LLMBENCH_PRICING_PATH (colon-separated), ~/.llmbench/pricing, then the tables
+    /// shipped with llmbench. A folder reached twice (the suite sits beside the shipped tables, say)
+    /// is searched once, at its first place.
+    public static func searchPath(explicit: [String], suitePath: String?,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  executablePath: String = Installation.executablePath) -> [PricePlace]
+    {
+        var places = explicit.map { PricePlace(path: $0, origin: .option) }
+        if let suitePath {
+            places.append(PricePlace(path: ((suitePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("pricing"), origin: .suite))
+        }
+        for entry in (environment["LLMBENCH_PRICING_PATH"] ?? "").split(separator: ":") where !entry.isEmpty {
+            places.append(PricePlace(path: String(entry), origin: .environment))
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            places.append(PricePlace(path: (home as NSString).appendingPathComponent(".llmbench/pricing"), origin: .home))
+        }
+        if let shipped = Installation.directory(of: .pricing, executablePath: executablePath) {
+            places.append(PricePlace(path: shipped, origin: .shipped))
+        }
+        var seen: Set<String> = []
+        return places.filter { seen.insert(Self.canonical($0.path)).inserted }
+    }
+
+    static func canonical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return ((absolute as NSString).standardizingPath as NSString).resolvingSymlinksInPath
     }
 }

@@ -71,7 +71,7 @@ public final class PluginCatalog: @unchecked Sendable {
         if let env = environment["LLMBENCH_PLUGIN_PATH"] {
             dirs += env.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         }
-        let exe = executablePath ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe = executablePath ?? Installation.executablePath
         let exeDir = (exe as NSString).deletingLastPathComponent
         dirs.append(exeDir)
         dirs.append(((exeDir as NSString).appendingPathComponent("../lib/llmbench") as NSString).standardizingPath)

@@ -117,7 +117,8 @@ public struct RunPreparation {
             do {
                 let instance = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(json).jsonText)
                 let price = snapshot.price(plugin: config.plugin, model: config.model)
-                if price == nil { notices.append("no price for \(config.plugin)/\(config.model) on \(priceDate): its cost is reported as \"no price\"") }
+                let notice = "no price for \(config.plugin)/\(config.model) on \(priceDate): its cost is reported as \"no price\" (see `llmbench pricing show \(config.plugin)/\(config.model)`)"
+                if price == nil && !notices.contains(notice) { notices.append(notice) }
                 providers.append(.init(config: config, instance: instance, price: price))
             } catch {
                 let redacted = SecretRedactor(secrets: keys).redact(error.message)
