@@ -28,6 +28,9 @@ public struct RequestRecord: Sendable {
     public var firstContentNs: UInt64?
     /// The last write of the response.
     public var lastByteNs: UInt64?
+    /// The last write carrying body bytes: what a client's body callback sees last. A chunked
+    /// stream's terminator (`0\r\n\r\n`) is written after it and carries none.
+    public var lastBodyByteNs: UInt64?
     /// The write of every chunk carrying generated text or thinking, in order.
     public var contentChunkNs: [UInt64] = []
 }

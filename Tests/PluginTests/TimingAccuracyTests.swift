@@ -33,7 +33,7 @@ struct TimingAccuracyTests {
             #expect(result.status == .ok, "\(String(describing: result.error))")
             let record = try #require(server.record(forPrompt: "timing probe \(i)"))
             let serverTTFT = Double(try #require(record.firstContentNs) - record.requestStartNs) / 1e6
-            let serverLatency = Double(try #require(record.lastByteNs) - record.requestStartNs) / 1e6
+            let serverLatency = Double(try #require(record.lastBodyByteNs) - record.requestStartNs) / 1e6
             ttftErrors.append(try #require(result.ttftMs) - serverTTFT)
             latencyErrors.append(try #require(result.latencyMs) - serverLatency)
         }

@@ -38,6 +38,7 @@ final class Exchange {
             record.contentChunkNs.append(now)
         }
         record.lastByteNs = now
+        record.lastBodyByteNs = now
         publish(record)
         connection.write(bytes)
     }
@@ -48,6 +49,7 @@ final class Exchange {
         bytes.append(contentsOf: partial)
         record.status = status
         record.lastByteNs = MonotonicClock.nowNs()
+        record.lastBodyByteNs = record.lastByteNs
         publish(record)
         connection.write(bytes)
         connection.resetAndClose()
@@ -74,6 +76,7 @@ final class Exchange {
             record.contentChunkNs.append(now)
         }
         record.lastByteNs = now
+        record.lastBodyByteNs = now
         connection.write(bytes)
     }
 
