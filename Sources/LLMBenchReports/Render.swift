@@ -28,3 +28,6 @@ public func render(_ report: RunReport, as format: ReportFormat, options: Render
     case .junit: return try JUnitReport.render(report, hostname: options.hostname ?? SystemHost.name())
     }
 }
+
+/// Untrusted text made safe for one terminal line (control characters and ANSI escapes become spaces).
+public func terminalSafe(_ text: String) -> String { Figures.terminalSafe(text) }

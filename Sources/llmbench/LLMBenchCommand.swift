@@ -16,7 +16,7 @@ struct LLMBenchCommand: ParsableCommand {
         commandName: "llmbench",
         abstract: "Benchmark LLM providers side by side: latency, tokens, cost and quality.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReportCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, RunsCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self]
     )
 
     /// Usage errors exit with 2, not ArgumentParser's 64, so scripts see one code for bad input.
@@ -68,8 +68,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("store"), help: ArgumentHelp("The SQLite store (default ~/.llmbench/results.sqlite).", valueName: "PATH"))
     var path: String?
 
-    func open() throws(LLMBenchError) -> SQLiteResultStore {
-        try SQLiteResultStore(path: path ?? SQLiteResultStore.defaultPath())
+    /// For commands that only read: nothing is created, migrated or written.
+    func openForReading() throws(LLMBenchError) -> SQLiteResultStore {
+        try SQLiteResultStore(readingFrom: path ?? SQLiteResultStore.defaultPath())
     }
 }
 

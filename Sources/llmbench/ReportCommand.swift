@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let report: RunReport
         do {
-            let store = try store.open()
+            let store = try store.openForReading()
             guard let id = try runID ?? store.lastRunID() else { throw LLMBenchError(.usage, "the store has no runs yet") }
             guard let run = try store.run(id: id) else { throw LLMBenchError(.usage, "no run '\(id)' in the store") }
             report = RunReport(run: run, results: try store.results(runID: id))

@@ -230,5 +230,8 @@ struct CancellationTests {
         // The request in flight when the interrupt came is kept, as cancelled.
         #expect(results.filter { $0["status"] == "ok" }.count >= stored)
         #expect(results.allSatisfy { $0["status"] == "ok" || $0["error"]?["kind"] == "cancelled" })
+        // The run says it is incomplete, with what never started.
+        #expect(report["run"]?["status"] == "interrupted")
+        #expect(report["run"]?["planned"] == 40 && report["run"]?["not_started"]?.intValue == 40 - results.count)
     }
 }

@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import LLMBenchCore
 import LLMBenchTestSupport
+import Synchronization
 import Testing
 
 @testable import LLMBenchEngine
@@ -53,7 +54,7 @@ struct StoreTests {
         try store.beginRun(run, suitePath: "suite.yaml")
         let results = [Self.sampleResult("a"), Self.sampleResult("b", status: .error)]
         try store.append(runID: run.id, batch: [EncodedResult(sequence: 1, result: results[1]), EncodedResult(sequence: 0, result: results[0])])
-        try store.finishRun(id: run.id, finishedAt: 1_700_000_100, notices: run.notices)
+        try store.finishRun(id: run.id, finishedAt: 1_700_000_100, notices: run.notices, status: .complete, reason: nil)
         #expect(try store.results(runID: run.id) == results)
         let back = try #require(try store.run(id: run.id))
         #expect(back.prices == run.prices)
@@ -83,6 +84,79 @@ struct StoreTests {
             try store.append(runID: "run-1", batch: [EncodedResult(sequence: 1, result: Self.sampleResult("b")), EncodedResult(sequence: 0, result: Self.sampleResult("dup"))])
         }
         #expect(try store.results(runID: "run-1").map(\.test) == ["a"])
+    }
+
+    /// Two processes starting runs into a new store used to race: both read user_version 0 before
+    /// either took the write lock, and the second failed with "table runs already exists".
+    @Test func manyConnectionsCreatingOneNewStoreAtOnceAllSucceed() throws {
+        let dir = TemporaryDirectory()
+        for round in 0..<20 {
+            let path = dir.file("race-\(round).sqlite")
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    let store = try SQLiteResultStore(path: path)
+                    _ = try store.lastRunID()
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 }.isEmpty, "round \(round)")
+            #expect(try SQLiteDatabase(path: path).userVersion() == SQLiteResultStore.schemaVersion)
+        }
+    }
+
+    @Test func aSchemaOneStoreIsUpgradedAndItsRunsStillRead() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("old.sqlite")
+        let old = try SQLiteDatabase(path: path)
+        try old.execute(SQLiteResultStore.migrations[0] + "PRAGMA user_version = 1;")
+        try old.execute("""
+            INSERT INTO runs (id, suite, suite_digest, started_at, finished_at, concurrency) VALUES ('done', 's', 'd', 1, 2, 1), ('cut', 's', 'd', 3, NULL, 1);
+            """)
+        // Read as it is (not upgraded): a finished run is complete, an unfinished one reads as killed.
+        let reader = try SQLiteResultStore(readingFrom: path)
+        #expect(try reader.run(id: "done")?.status == .complete)
+        #expect(try reader.run(id: "cut")?.status == .killed)
+        #expect(try SQLiteDatabase(path: path).userVersion() == 1, "reading never migrates")
+        _ = try SQLiteResultStore(path: path)
+        #expect(try SQLiteDatabase(path: path).userVersion() == SQLiteResultStore.schemaVersion)
+        #expect(try SQLiteResultStore(readingFrom: path).runs(limit: 5).map(\.run.id) == ["cut", "done"])
+    }
+
+    @Test func readingNeverCreatesAStoreOrItsFolder() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("not/yet/s.sqlite")
+        #expect(throws: LLMBenchError.self) { try SQLiteResultStore(readingFrom: path) }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("not")))
+    }
+
+    @Test func aRunRecordsHowItEndedAndADeadProcessReadsAsKilled() throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        var run = Self.sampleRun()
+        run.plan = RunPlan(providers: ["p"], tests: [RunPlan.Test(name: "a", category: "c", repeats: 3)])
+        try store.beginRun(run, suitePath: "x")
+        #expect(try store.run(id: run.id)?.status == .running, "this process is alive")
+        #expect(try store.run(id: run.id)?.plan == run.plan)
+        try store.finishRun(id: run.id, finishedAt: 2, notices: [], status: .interrupted, reason: "Ctrl-C")
+        let back = try #require(try store.run(id: run.id))
+        #expect(back.status == .interrupted && back.statusReason == "Ctrl-C")
+
+        // A run begun by a process that has ended since.
+        let db = try SQLiteDatabase(path: dir.file("s.sqlite"))
+        try store.beginRun(Self.sampleRun(id: "orphan"), suitePath: "x")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let gone = try #require(ProcessIdentity.identity(pid: getpid())).split(separator: "/").prefix(2).joined(separator: "/")
+            + "/\(child.processIdentifier)/1"
+        try db.execute("UPDATE runs SET process = '\(gone)' WHERE id = 'orphan'")
+        #expect(try store.run(id: "orphan")?.status == .killed)
+        // One on another host cannot be checked, and is taken as still running.
+        try db.execute("UPDATE runs SET process = 'elsewhere.example/b/1/1' WHERE id = 'orphan'")
+        #expect(try store.run(id: "orphan")?.status == .running)
     }
 }
 

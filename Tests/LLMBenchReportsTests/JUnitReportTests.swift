@@ -14,22 +14,31 @@ struct JUnitReportTests {
         return (results.count, results.filter { $0.status == .ok && !$0.passed }.count, results.filter { $0.status == .error }.count)
     }
 
-    @Test(arguments: ["windyroad-JUnit.xsd", "jenkins-xunit-junit-10.xsd"])
+    static let schemas = ["windyroad-JUnit.xsd", "jenkins-xunit-junit-10.xsd"]
+
+    @Test(arguments: schemas)
     func validatesAgainstSchema(_ schema: String) throws {
-        let schemaURL = Paths.schemas.appendingPathComponent(schema)
-        guard FileManager.default.fileExists(atPath: schemaURL.path) else {
-            Issue.record("schema not found at \(schemaURL.path): it ships in Tests/Fixtures/junit/schemas")
-            return
-        }
+        try Self.validate(Self.xml, against: [schema])
+    }
+
+    /// Validates `xml` with xmllint against each schema LLMBench's JUnit must satisfy.
+    static func validate(_ xml: String, against schemas: [String] = schemas, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let version = try runProgram("xmllint", ["--version"])
         guard version.status == 0 else {
-            Issue.record("xmllint is not on PATH (status \(version.status)); install libxml2-utils to validate JUnit output")
+            Issue.record("xmllint is not on PATH (status \(version.status)); install libxml2-utils to validate JUnit output", sourceLocation: sourceLocation)
             return
         }
-        let file = try temporaryFile(Self.xml, suffix: ".xml")
+        let file = try temporaryFile(xml, suffix: ".xml")
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try runProgram("xmllint", ["--noout", "--schema", schemaURL.path, file.path])
-        #expect(result.status == 0, "xmllint --schema \(schema) failed:\n\(result.stderr)")
+        for schema in schemas {
+            let schemaURL = Paths.schemas.appendingPathComponent(schema)
+            guard FileManager.default.fileExists(atPath: schemaURL.path) else {
+                Issue.record("schema not found at \(schemaURL.path): it ships in Tests/Fixtures/junit/schemas", sourceLocation: sourceLocation)
+                continue
+            }
+            let result = try runProgram("xmllint", ["--noout", "--schema", schemaURL.path, file.path])
+            #expect(result.status == 0, "xmllint --schema \(schema) failed:\n\(result.stderr)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func countsMatchTheResults() throws {

@@ -309,9 +309,15 @@ public struct RunInfo: Sendable, Equatable {
     public var prices: PriceSnapshot
     public var concurrency: Int
     public var notices: [String]
+    public var status: RunStatus
+    /// Why the run is incomplete, in a sentence; nil for a complete run.
+    public var statusReason: String?
+    /// What the run set out to do; nil for runs stored before plans were (schema 1).
+    public var plan: RunPlan?
 
     public init(id: String, suite: String, suiteDigest: String, startedAt: Double, finishedAt: Double? = nil,
-                prices: PriceSnapshot, concurrency: Int = 1, notices: [String] = [])
+                prices: PriceSnapshot, concurrency: Int = 1, notices: [String] = [], status: RunStatus = .complete,
+                statusReason: String? = nil, plan: RunPlan? = nil)
     {
         self.id = id
         self.suite = suite
@@ -321,5 +327,8 @@ public struct RunInfo: Sendable, Equatable {
         self.prices = prices
         self.concurrency = concurrency
         self.notices = notices
+        self.status = status
+        self.statusReason = statusReason
+        self.plan = plan
     }
 }

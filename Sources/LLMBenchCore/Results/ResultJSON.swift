@@ -69,7 +69,8 @@ extension RunInfo {
             "id": .string(id), "suite": .string(suite), "suite_digest": .string(suiteDigest),
             "started": .string(Timestamps.iso8601(startedAt)), "finished": finishedAt.map { .string(Timestamps.iso8601($0)) } ?? .null,
             "price_snapshot": prices.json, "concurrency": JSONValue(concurrency), "notices": .array(notices.map { .string($0) }),
-            "duration_s": JSONValue(durationSeconds),
+            "duration_s": JSONValue(durationSeconds), "status": .string(status.rawValue), "status_reason": JSONValue(statusReason),
+            "planned": JSONValue(plan?.count),
         ])
     }
 }
@@ -80,16 +81,34 @@ public struct RunReport: Sendable {
     public var results: [BenchResult]
     public var summary: [GroupSummary]
 
+    /// Planned requests with no result: none for a complete run (or one stored without a plan).
+    public var notStarted: [RunPlan.Item]
+
     public init(run: RunInfo, results: [BenchResult]) {
         self.run = run
         self.results = results
         self.summary = Summarizer.summarize(results)
+        self.notStarted = run.plan?.notStarted(results) ?? []
+    }
+
+    /// One line on an incomplete run, for the top of every human-readable report; nil when complete.
+    public var incompleteNote: String? {
+        guard !run.status.isComplete else { return nil }
+        let planned = run.plan.map { " of \($0.count) planned" } ?? ""
+        let reason = run.statusReason.map { ": \($0)" } ?? ""
+        return "INCOMPLETE RUN, \(run.status.rawValue)\(reason). \(results.count) results\(planned); \(notStarted.count) not started."
     }
 
     public var json: JSONValue {
-        .object([
+        var runJSON = run.json
+        if case .object(var fields) = runJSON {
+            fields["done"] = JSONValue(results.count)
+            fields["not_started"] = JSONValue(notStarted.count)
+            runJSON = .object(fields)
+        }
+        return .object([
             "format": .string("llmbench.run/1"),
-            "run": run.json,
+            "run": runJSON,
             "results": .array(results.map(\.json)),
             "summary": .array(summary.map(\.json)),
             "percentiles": .string("linear interpolation between closest ranks (type 7, numpy default)"),

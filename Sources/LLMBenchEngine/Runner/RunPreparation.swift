@@ -36,6 +36,12 @@ public final class PreparedRun: @unchecked Sendable {
 
     /// Planned requests: tests × providers × repeats.
     public var plannedCount: Int { suite.tests.reduce(0) { $0 + $1.repeatCount } * providers.count }
+
+    /// What the run sets out to do, stored with it so that reports can name what never ran.
+    public var plan: RunPlan {
+        RunPlan(providers: providers.map(\.config.id),
+                tests: suite.tests.map { RunPlan.Test(name: $0.name, category: $0.category, repeats: $0.repeatCount) })
+    }
 }
 
 /// Identifies a scorer instance: the same scorer with other options is another instance.

@@ -56,7 +56,8 @@ public struct Runner {
     {
         let items = plan()
         var info = RunInfo(id: runID, suite: prepared.suite.name, suiteDigest: prepared.suite.digest, startedAt: WallClock.nowUnix(),
-                           prices: prepared.prices, concurrency: options.concurrency, notices: prepared.notices)
+                           prices: prepared.prices, concurrency: options.concurrency, notices: prepared.notices, status: .running,
+                           plan: prepared.plan)
         try store.beginRun(info, suitePath: prepared.suite.sourcePath)
         let writer = StoreWriter(store: store, runID: runID)
         let slots = ResultSlots(count: items.count)
@@ -74,8 +75,21 @@ public struct Runner {
         }
         let failure = writer.close()
         info.finishedAt = WallClock.nowUnix()
-        if failure == nil { try store.finishRun(id: runID, finishedAt: info.finishedAt!, notices: info.notices) }
-        return Outcome(run: info, results: slots.all(), storeFailure: failure, cancelled: RunCancellation.isCancelled, planned: items.count)
+        let cancelled = RunCancellation.isCancelled
+        if let failure {
+            (info.status, info.statusReason) = (.storeFailed, "the store failed, results after the failure were not saved: \(failure.message)")
+        } else if cancelled {
+            (info.status, info.statusReason) = (.interrupted, "cancelled (Ctrl-C or SIGTERM): requests in flight were stopped, the rest never started")
+        } else {
+            info.status = .complete
+        }
+        do {
+            try store.finishRun(id: runID, finishedAt: info.finishedAt!, notices: info.notices, status: info.status, reason: info.statusReason)
+        } catch {
+            // A failed store may refuse this too; the run then reads as ended without finishing.
+            if failure == nil { throw error }
+        }
+        return Outcome(run: info, results: slots.all(), storeFailure: failure, cancelled: cancelled, planned: items.count)
     }
 
     /// One request, with its retries, and its scores. Never throws: every fault becomes part of the result.

@@ -3,15 +3,20 @@ import LLMBenchCore
 
 /// Where results live. SQLite is the embedded default; the protocol leaves room for PostgreSQL.
 public protocol ResultStore: AnyObject, Sendable {
+    /// Records a run as running, with its plan and the process that runs it.
     func beginRun(_ run: RunInfo, suitePath: String) throws(LLMBenchError)
     /// Appends one result and commits it before returning.
     func append(runID: String, sequence: Int, result: BenchResult) throws(LLMBenchError)
     /// Appends several results in one transaction (group commit).
     func append(runID: String, batch: [EncodedResult]) throws(LLMBenchError)
-    func finishRun(id: String, finishedAt: Double, notices: [String]) throws(LLMBenchError)
+    /// Records how the run ended; `reason` says why when it did not complete.
+    func finishRun(id: String, finishedAt: Double, notices: [String], status: RunStatus, reason: String?) throws(LLMBenchError)
+    /// A run as it stands; a run still marked running whose process is gone reads as `killed`.
     func run(id: String) throws(LLMBenchError) -> RunInfo?
     func lastRunID() throws(LLMBenchError) -> String?
     func results(runID: String) throws(LLMBenchError) -> [BenchResult]
+    /// The latest runs, newest first, each with how many results it stored.
+    func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)]
 }
 
 /// A result with its JSON already written, so that the thread that commits only commits: the
@@ -33,10 +38,12 @@ public struct EncodedResult: Sendable {
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
 public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The schema version this build writes; migrations bring older files up to it.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     private let lock = NSLock()
     private let db: SQLiteDatabase
-    private let insertResult: SQLiteDatabase.Statement
+    /// The file's schema version: a store opened for reading is not migrated.
+    private let fileVersion: Int
+    private var insertResult: SQLiteDatabase.Statement?
 
     /// Schema migrations, index i takes a store from version i to i + 1. Only ever append.
     static let migrations: [String] = [
@@ -76,6 +83,14 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         );
         CREATE INDEX results_by_model ON results(provider, model, category);
         """,
+        // 2: how a run ended (RunStatus), what it planned, and which process ran it
+        // ("host/pid/start-time"), so that a run whose process died reads as killed.
+        """
+        ALTER TABLE runs ADD COLUMN status TEXT;
+        ALTER TABLE runs ADD COLUMN status_reason TEXT;
+        ALTER TABLE runs ADD COLUMN plan TEXT;
+        ALTER TABLE runs ADD COLUMN process TEXT;
+        """,
     ]
 
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -83,6 +98,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         return (home as NSString).appendingPathComponent(".llmbench/results.sqlite")
     }
 
+    /// Opens the store to write runs, creating the file (and its folder) when missing and bringing
+    /// an older schema up to date. Safe when several processes open a new store at once.
     public init(path: String) throws(LLMBenchError) {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty {
@@ -91,31 +108,77 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             }
         }
         db = try SQLiteDatabase(path: path)
-        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        try Self.enableWriteAheadLog(db)
+        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
         try Self.migrate(db)
-        insertResult = try db.prepare("""
-            INSERT INTO results (run_id, seq, test, category, provider, model, repeat_index, status, error_kind,
-                                 latency_ms, ttft_ms, cost_usd, quality, passed, data)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-            """)
+        fileVersion = Self.schemaVersion
     }
 
-    static func migrate(_ db: SQLiteDatabase) throws(LLMBenchError) {
-        let version = try db.userVersion()
-        guard version <= schemaVersion else {
-            throw LLMBenchError(.store, "the store \(db.path) has schema version \(version), newer than this llmbench's \(schemaVersion); upgrade llmbench")
+    /// Opens an existing store to read: nothing is created, migrated or written. On a read-only
+    /// medium (where SQLite cannot make the write-ahead log's -shm file) it reads the file as immutable.
+    public init(readingFrom path: String) throws(LLMBenchError) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw LLMBenchError(.usage, "no store at \(path): nothing has been run into it yet (llmbench run SUITE --store \(path))")
         }
-        for target in version..<schemaVersion {
-            try db.execute("BEGIN IMMEDIATE")
-            do throws(LLMBenchError) {
-                try db.execute(migrations[target])
-                try db.execute("PRAGMA user_version = \(target + 1)")
-                try db.execute("COMMIT")
+        var opened: (SQLiteDatabase, Int)
+        do {
+            let db = try SQLiteDatabase(path: path, access: .readOnly)
+            opened = (db, try db.userVersion())
+        } catch {
+            let db = try SQLiteDatabase(path: path, access: .immutable)
+            opened = (db, try db.userVersion())
+        }
+        (db, fileVersion) = opened
+        guard fileVersion <= Self.schemaVersion else { throw Self.newerSchema(fileVersion, path: path) }
+        guard fileVersion >= 1 else { throw LLMBenchError(.store, "\(path) is not an LLMBench store (it has no schema)") }
+    }
+
+    static func newerSchema(_ version: Int, path: String) -> LLMBenchError {
+        LLMBenchError(.store, "the store \(path) has schema version \(version), newer than this llmbench's \(schemaVersion); upgrade llmbench")
+    }
+
+    /// Switching a new file to WAL needs an exclusive lock, and SQLite answers "database is locked"
+    /// at once (without its busy handler) while another connection does the same: retry until the
+    /// busy timeout's five seconds are spent.
+    static func enableWriteAheadLog(_ db: SQLiteDatabase) throws(LLMBenchError) {
+        let deadline = MonotonicClock.nowNs() + 5_000_000_000
+        while true {
+            do {
+                try db.execute("PRAGMA journal_mode=WAL")
+                return
             } catch {
-                try? db.execute("ROLLBACK")
-                throw error
+                guard error.message.contains("locked"), MonotonicClock.nowNs() < deadline else { throw error }
+                usleep(1_000)
             }
         }
+    }
+
+    /// Reads the version under BEGIN IMMEDIATE, so two processes creating one store cannot both
+    /// run the same migration.
+    static func migrate(_ db: SQLiteDatabase) throws(LLMBenchError) {
+        let seen = try db.userVersion()
+        guard seen != schemaVersion else { return }
+        guard seen < schemaVersion else { throw newerSchema(seen, path: db.path) }
+        try db.execute("BEGIN IMMEDIATE")
+        do throws(LLMBenchError) {
+            let version = try db.userVersion()
+            guard version <= schemaVersion else { throw newerSchema(version, path: db.path) }
+            for target in version..<schemaVersion { try db.execute(migrations[target]) }
+            try db.execute("PRAGMA user_version = \(schemaVersion)")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Marks a run as aborted from a fresh connection: for the exit guard, which runs while other
+    /// threads may hold this process's own connection.
+    public static func markAborted(path: String, runID: String, reason: String, at time: Double) {
+        guard let db = try? SQLiteDatabase(path: path) else { return }
+        guard let update = try? db.prepare("UPDATE runs SET status = 'aborted', status_reason = ?2, finished_at = ?3 WHERE id = ?1") else { return }
+        update.bind(1, runID); update.bind(2, reason); update.bind(3, time)
+        try? update.run()
     }
 
     private func locked<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T {
@@ -128,10 +191,15 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         try locked { () throws(LLMBenchError) in
             try db.execute("BEGIN IMMEDIATE")
             do throws(LLMBenchError) {
-                let insert = try db.prepare("INSERT INTO runs (id, suite, suite_digest, suite_path, started_at, concurrency, notices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                let insert = try db.prepare("""
+                    INSERT INTO runs (id, suite, suite_digest, suite_path, started_at, concurrency, notices, status, plan, process)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running', ?8, ?9)
+                    """)
                 insert.bind(1, run.id); insert.bind(2, run.suite); insert.bind(3, run.suiteDigest); insert.bind(4, suitePath)
                 insert.bind(5, run.startedAt); insert.bind(6, run.concurrency)
                 insert.bind(7, JSONValue.array(run.notices.map { .string($0) }).jsonText)
+                insert.bind(8, run.plan?.json.jsonText)
+                insert.bind(9, ProcessIdentity.current)
                 try insert.run()
                 let prices = try db.prepare("INSERT INTO price_snapshots (run_id, price_date, entries) VALUES (?1, ?2, ?3)")
                 prices.bind(1, run.id); prices.bind(2, run.prices.date); prices.bind(3, JSONValue.array(run.prices.entries.map(\.json)).jsonText)
@@ -163,7 +231,14 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     }
 
     private func insert(runID: String, _ item: EncodedResult) throws(LLMBenchError) {
-        let s = insertResult, result = item.result
+        if insertResult == nil {
+            insertResult = try db.prepare("""
+                INSERT INTO results (run_id, seq, test, category, provider, model, repeat_index, status, error_kind,
+                                     latency_ms, ttft_ms, cost_usd, quality, passed, data)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                """)
+        }
+        let s = insertResult!, result = item.result
         s.bind(1, runID); s.bind(2, item.sequence); s.bind(3, result.test); s.bind(4, result.category); s.bind(5, result.provider)
         s.bind(6, result.model); s.bind(7, result.repeatIndex); s.bind(8, result.status.rawValue); s.bind(9, result.error?.kind.rawValue)
         s.bind(10, result.latencyMs); s.bind(11, result.ttftMs); s.bind(12, result.costUSD); s.bind(13, result.quality)
@@ -172,28 +247,57 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         try s.run()
     }
 
-    public func finishRun(id: String, finishedAt: Double, notices: [String]) throws(LLMBenchError) {
+    public func finishRun(id: String, finishedAt: Double, notices: [String], status: RunStatus, reason: String?) throws(LLMBenchError) {
         try locked { () throws(LLMBenchError) in
-            let update = try db.prepare("UPDATE runs SET finished_at = ?2, notices = ?3 WHERE id = ?1")
+            let update = try db.prepare("UPDATE runs SET finished_at = ?2, notices = ?3, status = ?4, status_reason = ?5 WHERE id = ?1")
             update.bind(1, id); update.bind(2, finishedAt); update.bind(3, JSONValue.array(notices.map { .string($0) }).jsonText)
+            update.bind(4, status.rawValue); update.bind(5, reason)
             try update.run()
         }
     }
 
+    /// The run columns every query reads; a schema-1 file has none of the status columns.
+    private var runColumns: String {
+        let status = fileVersion >= 2 ? "r.status, r.status_reason, r.plan, r.process" : "NULL, NULL, NULL, NULL"
+        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status)"
+    }
+
+    /// One row of `runColumns`, with the status a reader should see.
+    private func runInfo(_ row: SQLiteDatabase.Statement) -> RunInfo {
+        let notices = (try? JSONValue.parse(row.string(6) ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let entries = (try? JSONValue.parse(row.string(8) ?? "[]")) ?? .array([])
+        let prices = PriceSnapshot(json: .object(["date": .string(row.string(7) ?? ""), "entries": entries]))
+        let finishedAt = row.double(4)
+        var status = row.string(9).flatMap(RunStatus.init(rawValue:)) ?? (finishedAt == nil ? .running : .complete)
+        var reason = row.string(10)
+        if status == .running, !ProcessIdentity.mayBeAlive(row.string(12)) {
+            status = .killed
+            reason = "the process running it ended without recording how the run finished (killed, crashed, or the store could not be written)"
+        }
+        return RunInfo(id: row.string(0) ?? "", suite: row.string(1) ?? "", suiteDigest: row.string(2) ?? "",
+                       startedAt: row.double(3) ?? 0, finishedAt: finishedAt, prices: prices,
+                       concurrency: row.int(5) ?? 1, notices: notices, status: status, statusReason: reason,
+                       plan: row.string(11).flatMap { try? JSONValue.parse($0) }.flatMap(RunPlan.init(json:)))
+    }
+
     public func run(id: String) throws(LLMBenchError) -> RunInfo? {
         try locked { () throws(LLMBenchError) -> RunInfo? in
-            let query = try db.prepare("""
-                SELECT r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries
-                FROM runs r LEFT JOIN price_snapshots p ON p.run_id = r.id WHERE r.id = ?1
-                """)
+            let query = try db.prepare("SELECT \(runColumns) FROM runs r LEFT JOIN price_snapshots p ON p.run_id = r.id WHERE r.id = ?1")
             query.bind(1, id)
-            guard try query.step() else { return nil }
-            let notices = (try? JSONValue.parse(query.string(6) ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
-            let entries = (try? JSONValue.parse(query.string(8) ?? "[]")) ?? .array([])
-            let prices = PriceSnapshot(json: .object(["date": .string(query.string(7) ?? ""), "entries": entries]))
-            return RunInfo(id: query.string(0) ?? id, suite: query.string(1) ?? "", suiteDigest: query.string(2) ?? "",
-                           startedAt: query.double(3) ?? 0, finishedAt: query.double(4), prices: prices,
-                           concurrency: query.int(5) ?? 1, notices: notices)
+            return try query.step() ? runInfo(query) : nil
+        }
+    }
+
+    public func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)] {
+        try locked { () throws(LLMBenchError) -> [(run: RunInfo, done: Int)] in
+            let query = try db.prepare("""
+                SELECT \(runColumns), (SELECT COUNT(*) FROM results x WHERE x.run_id = r.id)
+                FROM runs r LEFT JOIN price_snapshots p ON p.run_id = r.id ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?1
+                """)
+            query.bind(1, limit)
+            var found: [(run: RunInfo, done: Int)] = []
+            while try query.step() { found.append((runInfo(query), query.int(13) ?? 0)) }
+            return found
         }
     }
 

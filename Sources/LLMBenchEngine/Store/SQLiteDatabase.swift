@@ -7,16 +7,47 @@ final class SQLiteDatabase {
     private var handle: OpaquePointer?
     let path: String
 
-    init(path: String) throws(LLMBenchError) {
+    /// How a connection may touch the file.
+    enum Access {
+        /// Read and write; the file is created when missing.
+        case readWrite
+        /// Read only; the file must exist. SQLite may still create the -wal and -shm files a
+        /// write-ahead log needs, where the folder allows it.
+        case readOnly
+        /// Read only, promising that nothing writes the file meanwhile: for a store on a read-only
+        /// medium, where SQLite cannot create the -shm file that `readOnly` needs.
+        case immutable
+    }
+
+    init(path: String, access: Access = .readWrite) throws(LLMBenchError) {
         self.path = path
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc: Int32
+        switch access {
+        case .readWrite:
+            rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        case .readOnly:
+            rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        case .immutable:
+            rc = sqlite3_open_v2("file:\(Self.uriPath(path))?immutable=1", &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil)
+        }
         guard rc == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(handle)
             throw LLMBenchError(.store, "cannot open the store at \(path): \(message)")
         }
         sqlite3_busy_timeout(handle, 5000)
+    }
+
+    /// A path as the path part of a `file:` URI: what would end it or start an escape is escaped.
+    static func uriPath(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "%"), 0..<0x20, 0x7F...: out += String(format: "%%%02X", byte)
+            default: out.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return out
     }
 
     deinit { sqlite3_close_v2(handle) }

@@ -5,11 +5,15 @@ import LLMBenchCore
 struct CaseNames {
     private var lastRepeat: [String: Int] = [:]
 
-    init(_ results: [BenchResult]) {
+    /// `plan`, when known, also counts the repeats that never ran.
+    init(_ results: [BenchResult], plan: RunPlan? = nil) {
         for result in results { lastRepeat[result.test] = max(lastRepeat[result.test] ?? 0, result.repeatIndex) }
+        for test in plan?.tests ?? [] { lastRepeat[test.name] = max(lastRepeat[test.name] ?? 0, test.repeats - 1) }
     }
 
-    func name(_ result: BenchResult) -> String {
-        (lastRepeat[result.test] ?? 0) > 0 ? "\(result.test) #\(result.repeatIndex + 1)" : result.test
+    func name(_ result: BenchResult) -> String { name(test: result.test, repeatIndex: result.repeatIndex) }
+
+    func name(test: String, repeatIndex: Int) -> String {
+        (lastRepeat[test] ?? 0) > 0 ? "\(test) #\(repeatIndex + 1)" : test
     }
 }

@@ -10,7 +10,9 @@ import LLMBenchCore
 ///   in their message body and in the suite's `<system-out>`.
 ///
 /// One testsuite per provider. A result that answered but missed a threshold is a failure; a request
-/// that failed is an error.
+/// that failed is an error. In an incomplete run, each planned request that never ran is an error
+/// (type `not_run`), so CI cannot read a partial run as green; an incomplete run whose missing
+/// requests are unknown (stored without a plan) gets one `not_run` error naming the run.
 enum JUnitReport {
     /// How much of an answer a failure or error body carries.
     static let outputLimitCharacters = 2000
@@ -27,10 +29,15 @@ enum JUnitReport {
         let xml = try XMLTextWriter()
         try xml.startDocument()
         try xml.startElement("testsuites")
-        let names = CaseNames(report.results)
-        for (id, provider) in firstSeen(report.results.map(\.provider)).enumerated() {
+        let names = CaseNames(report.results, plan: report.run.plan)
+        var providers = firstSeen(report.results.map(\.provider) + report.notStarted.map(\.provider))
+        if providers.isEmpty && report.incompleteNote != nil { providers = ["run"] }
+        for (id, provider) in providers.enumerated() {
+            var notRun = report.notStarted.filter { $0.provider == provider }.map { (names.name(test: $0.test, repeatIndex: $0.repeatIndex), $0.category) }
+            if id == 0 && report.notStarted.isEmpty && report.incompleteNote != nil { notRun.append(("run \(report.run.id)", "run")) }
             let suite = Suite(run: report.run, provider: provider, id: id, hostname: hostname,
-                              results: report.results.filter { $0.provider == provider }, names: names)
+                              results: report.results.filter { $0.provider == provider }, notRun: notRun,
+                              notRunMessage: report.incompleteNote ?? "", names: names)
             try suite.write(to: xml)
         }
         return try xml.finish()
@@ -42,11 +49,14 @@ enum JUnitReport {
         var id: Int
         var hostname: String
         var results: [BenchResult]
+        /// Planned requests that never ran: (case name, category).
+        var notRun: [(String, String)]
+        var notRunMessage: String
         var names: CaseNames
 
         func write(to xml: XMLTextWriter) throws(XMLWriteError) {
             let failures = results.filter { $0.status == .ok && !$0.passed }.count
-            let errors = results.filter { $0.status == .error }.count
+            let errors = results.filter { $0.status == .error }.count + notRun.count
             let seconds = results.reduce(0) { $0 + ($1.latencyMs ?? 0) } / 1000
             try xml.startElement("testsuite")
             try xml.attribute("name", nonBlank(provider, or: "provider"))
@@ -54,7 +64,7 @@ enum JUnitReport {
             try xml.attribute("id", String(id))
             try xml.attribute("timestamp", Timestamps.localISO(run.startedAt))
             try xml.attribute("hostname", nonBlank(hostname, or: "localhost"))
-            try xml.attribute("tests", String(results.count))
+            try xml.attribute("tests", String(results.count + notRun.count))
             try xml.attribute("failures", String(failures))
             try xml.attribute("errors", String(errors))
             try xml.attribute("time", Figures.fixed(seconds, 3))
@@ -98,13 +108,26 @@ enum JUnitReport {
                 try xml.endElement()
                 systemOut.append("\(name) [\(classname)]: \(outcome), \(Figures.metrics(result))")
             }
+            for (name, category) in notRun {
+                try xml.startElement("testcase")
+                try xml.attribute("name", nonBlank(name, or: "test"))
+                try xml.attribute("classname", "\(run.suite).\(category)")
+                try xml.attribute("time", "0")
+                try xml.startElement("error")
+                try xml.attribute("message", "not run: \(notRunMessage)")
+                try xml.attribute("type", "not_run")
+                try xml.endElement()
+                try xml.endElement()
+                systemOut.append("\(name) [\(run.suite).\(category)]: not run")
+            }
 
             try xml.startElement("system-out")
             try xml.text(systemOut.joined(separator: "\n") + "\n")
             try xml.endElement()
             // Run notices (unknown prices, replayed results...) are the run's warnings.
             try xml.startElement("system-err")
-            if !run.notices.isEmpty { try xml.text(run.notices.map { "note: \($0)\n" }.joined()) }
+            let warnings = (notRunMessage.isEmpty ? [] : [notRunMessage]) + run.notices.map { "note: \($0)" }
+            if !warnings.isEmpty { try xml.text(warnings.map { "\($0)\n" }.joined()) }
             try xml.endElement()
             try xml.endElement()
         }
@@ -118,11 +141,13 @@ enum JUnitReport {
                 result.model = models
                 return result
             }
-            let group = Summarizer.summarize(pooled)[0]
+            guard let group = Summarizer.summarize(pooled).first else {
+                return [("run_id", run.id), ("provider", provider), ("run_status", run.status.rawValue)]
+            }
             return [
                 ("run_id", run.id), ("provider", provider), ("model", models),
                 ("plugin", firstSeen(results.map(\.plugin)).joined(separator: ", ")),
-                ("price_snapshot_date", run.prices.date),
+                ("price_snapshot_date", run.prices.date), ("run_status", run.status.rawValue),
                 ("pass_rate", Figures.fixed(group.passRate, 3)), ("quality_mean", Figures.quality(group.qualityMean)),
                 ("latency_p50_ms", Figures.ms(group.latencyMs?.p50)), ("latency_p95_ms", Figures.ms(group.latencyMs?.p95)),
                 ("ttft_p50_ms", Figures.ms(group.ttftMs?.p50)),

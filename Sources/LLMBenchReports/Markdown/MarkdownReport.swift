@@ -11,6 +11,10 @@ enum MarkdownReport {
         var out: [String] = []
         out.append("# LLMBench report: \(inline(run.suite))")
         out.append("")
+        if let note = report.incompleteNote {
+            out.append("> **\(inline(note))**")
+            out.append("")
+        }
         out.append("- Run: \(inline(run.id))")
         out.append("- Started: \(Timestamps.iso8601(run.startedAt))")
         if let finished = run.finishedAt { out.append("- Finished: \(Timestamps.iso8601(finished))") }
@@ -40,9 +44,18 @@ enum MarkdownReport {
         if failures.isEmpty {
             out.append("None.")
         } else {
-            let names = CaseNames(report.results)
+            let names = CaseNames(report.results, plan: run.plan)
             out += table(headers: ["test", "provider", "model", "kind", "detail", "output"],
                          rows: failures.map { failureRow($0, name: names.name($0)) })
+        }
+
+        if !report.notStarted.isEmpty {
+            out.append("")
+            out.append("## Not started")
+            out.append("")
+            let names = CaseNames(report.results, plan: run.plan)
+            out += table(headers: ["test", "category", "provider"],
+                         rows: report.notStarted.map { [cell(names.name(test: $0.test, repeatIndex: $0.repeatIndex)), cell($0.category), cell($0.provider)] })
         }
 
         if !run.notices.isEmpty {

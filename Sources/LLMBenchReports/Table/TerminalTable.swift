@@ -23,7 +23,8 @@ enum TerminalTable {
         }
         let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
 
-        var out = [line(headers), rule]
+        var out = report.incompleteNote.map { [Figures.terminalSafe($0), ""] } ?? []
+        out += [line(headers), rule]
         let overallCount = report.summary.prefix { $0.category == nil }.count
         for (i, row) in rows.enumerated() {
             // Summaries list overall groups first, then per-category ones; a rule separates the two.
@@ -33,6 +34,7 @@ enum TerminalTable {
         if rows.isEmpty { out.append("(no results)") }
         if !report.run.notices.isEmpty { out.append("") }
         for notice in report.run.notices { out.append("note: " + Figures.terminalSafe(notice)) }
+        if let note = report.incompleteNote { out += ["", Figures.terminalSafe(note)] }
         return out.joined(separator: "\n") + "\n"
     }
 
