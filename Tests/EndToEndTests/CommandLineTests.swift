@@ -137,6 +137,32 @@ struct RunCommandTests {
         let json = try String(contentsOfFile: dir.file("r.json"), encoding: .utf8)
         #expect(json.contains("my key is [REDACTED]"))
     }
+
+    /// A key written into base_url (no api_key_env) is a secret too: here the Mock echoes it back,
+    /// as a server echoing the request URL in an error would.
+    @Test func aKeyInsideBaseURLNeverReachesTheStoreOrTheReports() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let key = "kq-\(UUID().uuidString)", password = "pw-\(UUID().uuidString)"
+        let suite = dir.write("url.yaml", """
+            version: 1
+            name: url-secret
+            providers:
+              - {id: p, plugin: mock, model: m, base_url: "https://user:\(password)@llm.example/v1?api-version=2024-10-21&key=\(key)", options: {mode: echo}}
+            tests:
+              - {name: leak, prompt: "echo \(key) and \(password) and 2024-10-21", expected: x, scorers: [exact_match]}
+            """)
+        let result = try cli.run(["run", suite, "--store", dir.file("s.sqlite"), "--json", dir.file("r.json"), "--junit", dir.file("r.xml"),
+                                  "--markdown", dir.file("r.md")])
+        #expect(result.status == 1)
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !file.hasSuffix(".yaml") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file(file)))
+            #expect(bytes.range(of: Data(key.utf8)) == nil && bytes.range(of: Data(password.utf8)) == nil, "a secret reached \(file)")
+        }
+        #expect(!(result.stdout + result.stderr).contains(key) && !(result.stdout + result.stderr).contains(password))
+        let json = try String(contentsOfFile: dir.file("r.json"), encoding: .utf8)
+        #expect(json.contains("echo [REDACTED] and [REDACTED] and 2024-10-21"), "only credentials are redacted")
+    }
 }
 
 struct OtherCommandTests {

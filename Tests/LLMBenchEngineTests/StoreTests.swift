@@ -181,6 +181,12 @@ struct RunnerTests {
         #expect(Set(plan.map { "\($0.test)-\($0.provider)-\($0.repeatIndex)" }).count == 9)
     }
 
+    @Test func findsTheCredentialsWrittenIntoAURL() {
+        let found = Set(SecretRedactor.secrets(inURL: "https://me:p%40ss@host/v1?api-version=2024-10-21&key=abc123&access_token=t0k&sig=s%2Bg&model=gpt"))
+        #expect(found == ["p%40ss", "p@ss", "abc123", "t0k", "s%2Bg", "s+g"])
+        #expect(SecretRedactor.secrets(inURL: "http://localhost:11434/v1").isEmpty)
+    }
+
     @Test func redactsSecretsFromText() {
         let redactor = SecretRedactor(secrets: ["sk-live-123456", "ab"])
         #expect(redactor.redact("key sk-live-123456 leaked twice sk-live-123456") == "key [REDACTED] leaked twice [REDACTED]")

@@ -114,6 +114,8 @@ public struct RunPreparation {
                 apiKey = value
                 keys.append(value)
             }
+            // A key written into base_url (?key=..., user:password@) is as secret as one in a variable.
+            if let baseURL = config.baseURL { keys += SecretRedactor.secrets(inURL: baseURL) }
             let plugin = catalog.plugin(id: config.plugin)!
             var json: [String: JSONValue] = [
                 "provider_id": .string(config.id), "model": .string(config.model), "options": .object(config.options),
@@ -158,6 +160,23 @@ struct SecretRedactor: Sendable {
     let secrets: [String]
 
     init(secrets: [String]) { self.secrets = secrets.filter { $0.count >= 4 } }
+
+    /// Query parameters whose name says they carry a credential.
+    static let credentialWords = ["key", "token", "secret", "password", "passwd", "sig", "auth", "credential", "session"]
+
+    /// The credentials written into a URL: the password of `user:password@`, and the values of query
+    /// parameters named like credentials (key, api_key, access_token, sig, ...), raw and decoded.
+    static func secrets(inURL text: String) -> [String] {
+        guard let components = URLComponents(string: text) else { return [] }
+        var found: [String] = []
+        if let password = components.percentEncodedPassword { found += [password, components.password ?? password] }
+        for item in components.percentEncodedQueryItems ?? [] {
+            let name = item.name.lowercased()
+            guard let value = item.value, !value.isEmpty, credentialWords.contains(where: { name.contains($0) }) else { continue }
+            found += [value, value.removingPercentEncoding ?? value]
+        }
+        return Array(Set(found))
+    }
 
     func redact(_ text: String) -> String {
         guard !secrets.isEmpty else { return text }
