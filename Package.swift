@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "llmbench", targets: ["llmbench"]),
+        // Loads a plugin library in a process of its own before llmbench trusts it (Docs/security.md).
+        .executable(name: "llmbench-plugin-probe", targets: ["llmbench-plugin-probe"]),
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
         .library(name: "LLMBenchOpenAI", type: .dynamic, targets: ["OpenAIProvider"]),
@@ -41,6 +43,8 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+
+        .executableTarget(name: "llmbench-plugin-probe", dependencies: ["CLLMBenchPluginABI"], path: "Sources/llmbench-plugin-probe"),
 
         // For plugin authors only; never linked by the engine.
         .target(name: "LLMBenchPluginKit", dependencies: ["CLLMBenchPluginABI"], exclude: ["README.md"]),

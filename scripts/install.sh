@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs llmbench under PREFIX (default ~/.local):
 #   PREFIX/bin/llmbench
-#   PREFIX/lib/llmbench/             the plugin libraries (providers and scorers)
+#   PREFIX/lib/llmbench/             the plugin libraries (providers and scorers), and llmbench-plugin-probe,
+#                                    which loads each library in a process of its own before llmbench trusts it
 #   PREFIX/share/llmbench/pricing/   the price tables; PREFIX/share/llmbench/suites/ the starter suites
 #   shell completions for bash, zsh and fish under PREFIX/share/
 # and records every file it wrote in PREFIX/share/llmbench/install-manifest.txt for scripts/uninstall.sh.
@@ -33,7 +34,7 @@ if [ -z "$from" ]; then
 fi
 from="$(cd "$from" && pwd)"
 plugins=(libLLMBenchMock.so libLLMBenchOpenAI.so libLLMBenchAnthropic.so libLLMBenchGemini.so libLLMBenchExactMatch.so)
-for file in llmbench "${plugins[@]}"; do
+for file in llmbench llmbench-plugin-probe "${plugins[@]}"; do
     [ -f "$from/$file" ] || { echo "error: $from/$file is missing; build first (swift build -c release)" >&2; exit 1; }
 done
 
@@ -45,6 +46,7 @@ put() { # put MODE SOURCE DEST: copy one file and record it
     echo "$3" >> "$manifest.new"
 }
 put 755 "$from/llmbench" "$prefix/bin/llmbench"
+put 755 "$from/llmbench-plugin-probe" "$prefix/lib/llmbench/llmbench-plugin-probe"
 for lib in "${plugins[@]}"; do put 755 "$from/$lib" "$prefix/lib/llmbench/$lib"; done
 for table in "$repo"/Suites/pricing/*.yaml; do put 644 "$table" "$prefix/share/llmbench/pricing/$(basename "$table")"; done
 (cd "$repo/Suites" && find . -path ./pricing -prune -o -type f -name '*.yaml' -print) | while read -r suite; do

@@ -8,6 +8,8 @@ enum Exit {
     static let thresholdFailed = ExitCode(1)
     static let badInput = ExitCode(2)
     static let aborted = ExitCode(3)
+    /// A plugin ended the process with exit() during a run (ExitGuard).
+    static let pluginExited = ExitCode(4)
 }
 
 @main
@@ -29,7 +31,9 @@ struct LLMBenchCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            ExitGuard.disarm()
         } catch {
+            ExitGuard.disarm()
             let code = exitCode(for: error)
             if code == .success || code.rawValue == 1 || code.rawValue == 3 || code.rawValue == 2 {
                 exit(withError: error)
@@ -57,8 +61,15 @@ struct PluginOptions: ParsableArguments {
     @Option(name: .customLong("plugins"), help: ArgumentHelp("A folder to search for plugins first (repeatable).", valueName: "DIR"))
     var pluginDirs: [String] = []
 
-    func catalog() -> PluginCatalog {
-        let catalog = PluginCatalog()
+    @Flag(name: .customLong("allow-writable-plugins"), help: "Load plugins from folders or files that other users can write (refused by default).")
+    var allowWritable = false
+
+    /// Probe verdicts persist in ~/.llmbench/cache/plugin-probes.json; LLMBENCH_PLUGIN_PROBE_TIMEOUT_MS
+    /// shortens the probe's 5 s deadline (the tests use it).
+    func catalog(environment: [String: String] = ProcessInfo.processInfo.environment) -> PluginCatalog {
+        let cache = environment["HOME"].map { ($0 as NSString).appendingPathComponent(".llmbench/cache/plugin-probes.json") }
+        let timeout = environment["LLMBENCH_PLUGIN_PROBE_TIMEOUT_MS"].flatMap(Int.init) ?? 5_000
+        let catalog = PluginCatalog(probe: PluginProbe(cacheFile: cache, timeoutMs: timeout), allowWritable: allowWritable)
         catalog.loadAll(from: PluginCatalog.defaultSearchPath(explicit: pluginDirs))
         return catalog
     }

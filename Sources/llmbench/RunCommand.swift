@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let storePath = store.path ?? SQLiteResultStore.defaultPath()
+        let runID = RunID.make()
+        ExitGuard.arm(storePath: storePath, runID: runID)
         let suite: Suite
         let prices: PriceTable
         do {
@@ -56,10 +59,9 @@ struct RunCommand: ParsableCommand {
         }
         defer { interrupts.forEach { $0.cancel() } }
         let outcome: Runner.Outcome
-        let storePath = store.path ?? SQLiteResultStore.defaultPath()
         do {
             let store = try SQLiteResultStore(path: storePath)
-            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store)
+            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store, runID: runID)
         } catch {
             printError(error.description)
             throw Exit.aborted
@@ -87,6 +89,7 @@ struct RunCommand: ParsableCommand {
         // Everything is stored and written: exit now rather than free every result one by one,
         // which takes a noticeable part of a large run's time.
         fflush(nil)
+        ExitGuard.disarm()
         Foundation.exit(code)
     }
 

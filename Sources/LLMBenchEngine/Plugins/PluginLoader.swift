@@ -50,17 +50,27 @@ public struct RefusedPlugin: Sendable, Equatable {
 }
 
 /// Finds, loads and checks plugins. Libraries are loaded RTLD_NOW | RTLD_LOCAL, deduplicated by
-/// real path, and never unloaded (Docs/plugin-abi.md).
+/// real path, and never unloaded (Docs/plugin-abi.md). Before any library is loaded into this
+/// process it must pass two checks (Docs/security.md, "Plugins"): no other user can write it or its
+/// folders, and the probe has loaded it in a child process without harm.
 public final class PluginCatalog: @unchecked Sendable {
     public private(set) var plugins: [LoadedPlugin] = []
     public private(set) var refused: [RefusedPlugin] = []
     public private(set) var searchPath: [String] = []
     private var loadedRealPaths: Set<String> = []
+    let probe: PluginProbe
+    /// Load from folders and files other users can write (`--allow-writable-plugins`).
+    let allowWritable: Bool
 
-    /// The sizes of the ABI 1.0 tables: a plugin's table must be at least this large.
+    /// A plugin's table must be at least as large as ABI 1.0's `llmbench_plugin`. No field has been
+    /// appended to that table since 1.0 (1.1 grew the host table), so today that is its whole size;
+    /// when a field is appended, this must become the offset of the first new field.
     static let minimumPluginTableSize = MemoryLayout<llmbench_plugin>.size
 
-    public init() {}
+    public init(probe: PluginProbe = .inMemory, allowWritable: Bool = false) {
+        self.probe = probe
+        self.allowWritable = allowWritable
+    }
 
     /// The search order: `--plugins` folders, LLMBENCH_PLUGIN_PATH, the executable's folder and its
     /// ../lib/llmbench, then ~/.llmbench/plugins.
@@ -79,40 +89,72 @@ public final class PluginCatalog: @unchecked Sendable {
         return dirs
     }
 
-    /// Loads every plugin found in `directories`, in order; the first of a duplicate id wins.
+    /// A library to load, found in a search folder, and the id its manifest promises (if any).
+    private struct Candidate {
+        var path: String
+        var expectedID: String?
+    }
+
+    /// Loads every plugin found in `directories`, in order; the first of a duplicate id wins. New
+    /// libraries are probed in parallel first, then loaded in search order.
     public func loadAll(from directories: [String]) {
         searchPath = directories
+        var candidates: [Candidate] = []
         let fm = FileManager.default
         for dir in directories {
             guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+            if let unsafe = unsafeToTrust(dir, what: "plugin folder") {
+                refused.append(RefusedPlugin(path: dir, reason: unsafe))
+                continue
+            }
             for name in names.sorted() {
                 let path = (dir as NSString).appendingPathComponent(name)
                 var isDir: ObjCBool = false
                 guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
                 if isDir.boolValue {
                     let manifest = (path as NSString).appendingPathComponent("plugin.json")
-                    if fm.fileExists(atPath: manifest) { loadManifest(manifest) }
+                    if fm.fileExists(atPath: manifest), let candidate = readManifest(manifest) { candidates.append(candidate) }
                 } else if Self.isLibraryName(name) {
-                    load(path: path)
+                    candidates.append(Candidate(path: path))
                 }
             }
         }
+        let fresh = Array(Set(candidates.map { ($0.path as NSString).resolvingSymlinksInPath }).subtracting(loadedRealPaths))
+        DispatchQueue.concurrentPerform(iterations: fresh.count) { _ = probe.verdict(for: fresh[$0]) }
+        for candidate in candidates { load(path: candidate.path, expectedID: candidate.expectedID) }
     }
 
     static func isLibraryName(_ name: String) -> Bool { name.hasSuffix(".so") || name.hasSuffix(".dylib") }
 
-    /// A plugin folder: `plugin.json` names the library beside it and the id it must export.
-    private func loadManifest(_ manifestPath: String) {
+    /// A plugin folder: `plugin.json` names the library beside it (inside the folder, never outside
+    /// it) and the id it must export.
+    private func readManifest(_ manifestPath: String) -> Candidate? {
         let dir = (manifestPath as NSString).deletingLastPathComponent
+        if let unsafe = unsafeToTrust(dir, what: "plugin folder") {
+            refused.append(RefusedPlugin(path: dir, reason: unsafe))
+            return nil
+        }
         guard let data = FileManager.default.contents(atPath: manifestPath),
               let text = String(data: data, encoding: .utf8), let json = try? JSONValue.parse(text),
               let library = json["library"]?.stringValue
         else {
             refused.append(RefusedPlugin(path: manifestPath, reason: "manifest is not JSON with a \"library\" string"))
-            return
+            return nil
         }
-        let libraryPath = library.hasPrefix("/") ? library : (dir as NSString).appendingPathComponent(library)
-        load(path: libraryPath, expectedID: json["id"]?.stringValue)
+        let realDir = (dir as NSString).resolvingSymlinksInPath
+        let libraryPath = ((dir as NSString).appendingPathComponent(library) as NSString).standardizingPath
+        let realLibrary = (libraryPath as NSString).resolvingSymlinksInPath
+        guard !library.hasPrefix("/"), realLibrary.hasPrefix(realDir + "/") else {
+            refused.append(RefusedPlugin(path: manifestPath, reason: "\"library\": \"\(library)\" is outside the plugin's folder \(dir); a plugin.json may only name a library inside its own folder"))
+            return nil
+        }
+        return Candidate(path: libraryPath, expectedID: json["id"]?.stringValue)
+    }
+
+    /// Why `path` may not be trusted with code, or nil: another user could write it.
+    private func unsafeToTrust(_ path: String, what: String) -> String? {
+        guard !allowWritable, let problem = FilePermissions.writableByOthers(path) else { return nil }
+        return "\(what) \(path) \(problem): anyone who can write it can run code in llmbench; fix its permissions (chmod go-w), or pass --allow-writable-plugins"
     }
 
     /// Loads one library. Returns the plugin, or nil with the reason recorded in `refused`.
@@ -120,6 +162,14 @@ public final class PluginCatalog: @unchecked Sendable {
     public func load(path: String, expectedID: String? = nil) -> LoadedPlugin? {
         let realPath = (path as NSString).resolvingSymlinksInPath
         guard !loadedRealPaths.contains(realPath) else { return plugins.first { $0.path == realPath } }
+        if let unsafe = unsafeToTrust(realPath, what: "library") {
+            refused.append(RefusedPlugin(path: realPath, reason: unsafe))
+            return nil
+        }
+        if case .unsafe(let reason) = probe.verdict(for: realPath) {
+            refused.append(RefusedPlugin(path: realPath, reason: reason))
+            return nil
+        }
         switch Self.open(path: realPath) {
         case .failure(let reason):
             refused.append(RefusedPlugin(path: realPath, reason: reason))

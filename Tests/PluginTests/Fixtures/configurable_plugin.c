@@ -5,10 +5,22 @@
  *   -DKIND_VALUE=7            an unknown kind
  *   -DPLUGIN_ID_VALUE='"x"'   another id (e.g. one already taken)
  *   -DNO_ENTRY                no entry symbol at all
- * Without flags it is a valid scorer that gives 1 when output equals the first expected string.
+ *   -DCRASH_IN_ENTRY, -DRAISE_IN_ENTRY, -DABORT_IN_ENTRY, -DHANG_IN_ENTRY, -DEXIT_IN_ENTRY
+ *                             an entry function that dereferences NULL, raises SIGSEGV, aborts,
+ *                             never returns, or calls exit(0)
+ *   -DEXIT_IN_CONSTRUCTOR     a library constructor that calls exit(0) when the library is loaded
+ *   -DEXIT_IN_SCORE           a valid plugin whose score calls exit(0)
+ * Without flags it is a valid scorer that gives 0.5 for any answer.
  */
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "llmbench_plugin.h"
+
+#ifdef EXIT_IN_CONSTRUCTOR
+__attribute__((constructor)) static void fixture_constructor(void) { exit(0); }
+#endif
 
 #ifndef ABI_MAJOR_VALUE
 #define ABI_MAJOR_VALUE LLMBENCH_ABI_MAJOR
@@ -33,6 +45,9 @@ static void fixture_destroy(void *instance) { (void)instance; }
 
 static int32_t fixture_score(void *instance, const llmbench_call *call) {
     (void)instance;
+#ifdef EXIT_IN_SCORE
+    exit(0);
+#endif
     const char *result = "{\"value\":0.5,\"explanation\":\"fixture\"}";
     llmbench_event event = {LLMBENCH_ABI_MAJOR, LLMBENCH_ABI_MINOR, sizeof event, LLMBENCH_EVENT_RESULT,
                             result, strlen(result), 0, 0, -1};
@@ -55,7 +70,20 @@ static const llmbench_plugin fixture_plugin = {
 };
 
 #ifndef NO_ENTRY
-LLMBENCH_EXPORT const llmbench_plugin *llmbench_plugin_entry(void) { return &fixture_plugin; }
+LLMBENCH_EXPORT const llmbench_plugin *llmbench_plugin_entry(void) {
+#if defined(CRASH_IN_ENTRY)
+    *(volatile int *)0 = 1;
+#elif defined(RAISE_IN_ENTRY)
+    raise(SIGSEGV);
+#elif defined(ABORT_IN_ENTRY)
+    abort();
+#elif defined(HANG_IN_ENTRY)
+    for (;;) pause();
+#elif defined(EXIT_IN_ENTRY)
+    exit(0);
+#endif
+    return &fixture_plugin;
+}
 #else
 LLMBENCH_EXPORT const llmbench_plugin *some_other_symbol(void) { return &fixture_plugin; }
 #endif

@@ -1,0 +1,56 @@
+import Foundation
+import LLMBenchCore
+import LLMBenchTestSupport
+import Testing
+
+/// Plugins that crash, hang or exit, through the real `llmbench`: it refuses them and goes on, and a
+/// plugin's exit() during a run can never look like success.
+struct HostilePluginTests {
+    static func fixture(_ flags: [String], in dir: TemporaryDirectory) throws -> String {
+        let folder = dir.subdirectory("plugins")
+        try CCompiler.sharedLibrary(sources: [TestPaths.repo("Tests/PluginTests/Fixtures/configurable_plugin.c")],
+                                    output: folder + "/libhostile.so", flags: flags)
+        return folder
+    }
+
+    static let suite = """
+        version: 1
+        name: hostile
+        providers:
+          - {id: p, plugin: mock, model: m}
+        tests:
+          - {name: t1, prompt: p, expected: x, scorers: [fixture]}
+          - {name: t2, prompt: p, expected: x, scorers: [fixture]}
+        """
+
+    @Test(arguments: ["CRASH_IN_ENTRY", "ABORT_IN_ENTRY", "EXIT_IN_CONSTRUCTOR", "HANG_IN_ENTRY"])
+    func everyCommandSurvivesAHarmfulLibrary(flag: String) throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let plugins = try Self.fixture(["-D\(flag)"], in: dir)
+        let env = ["LLMBENCH_PLUGIN_PROBE_TIMEOUT_MS": "500"]
+        let listed = try cli.run(["plugins", "--plugins", plugins], env: env)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("Refused:") && listed.stdout.contains("libhostile.so"))
+        #expect(listed.stdout.contains("mock "), "the other plugins are listed")
+        let suite = dir.write("s.yaml", Self.suite.replacingOccurrences(of: "scorers: [fixture]", with: "scorers: [exact_match]"))
+        #expect(try cli.run(["validate", suite, "--plugins", plugins], env: env).status == 0)
+        #expect(try cli.run(["run", suite, "--plugins", plugins, "--store", dir.file("s.sqlite"), "--fail-on", "never"], env: env).status == 0)
+    }
+
+    @Test func aPluginThatCallsExitDuringARunCannotEndItWithSuccess() throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let plugins = try Self.fixture(["-DEXIT_IN_SCORE"], in: dir)
+        let suite = dir.write("s.yaml", Self.suite)
+        let store = dir.file("s.sqlite")
+        let result = try cli.run(["run", suite, "--plugins", plugins, "--store", store, "--concurrency", "1"])
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("a plugin ended the process with exit()"))
+        let run = try #require(try JSONValue.parse(try cli.run(["runs", "--json", "--store", store]).stdout).arrayValue?.first)
+        #expect(run["status"] == "aborted")
+        #expect(run["status_reason"]?.stringValue?.contains("exit()") == true)
+        let junit = try cli.run(["report", "--last", "--format", "junit", "--store", store]).stdout
+        #expect(junit.contains(#"type="not_run""#), "CI sees the requests that never finished")
+    }
+}

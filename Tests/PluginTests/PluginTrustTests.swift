@@ -1,0 +1,92 @@
+import Foundation
+import LLMBenchCore
+import LLMBenchEngine
+import LLMBenchTestSupport
+import Testing
+
+/// A plugin is checked before it is trusted: loaded in a child process first (so a crash, hang or
+/// exit in its constructors or entry refuses it instead of ending llmbench), never from a place
+/// other users can write, and never from outside its own folder.
+struct PluginTrustTests {
+    /// A probe with a short deadline and no cache file, so each test sees its own verdicts.
+    static func catalog(timeoutMs: Int = 1_000, cacheFile: String? = nil, allowWritable: Bool = false) -> PluginCatalog {
+        PluginCatalog(probe: PluginProbe(cacheFile: cacheFile, timeoutMs: timeoutMs), allowWritable: allowWritable)
+    }
+
+    @Test(arguments: [
+        ("CRASH_IN_ENTRY", "crashed (SIGSEGV"), ("RAISE_IN_ENTRY", "crashed (SIGSEGV"), ("ABORT_IN_ENTRY", "crashed (SIGABRT"),
+        ("EXIT_IN_ENTRY", "ended the process (exit status 0)"), ("EXIT_IN_CONSTRUCTOR", "ended the process (exit status 0)"),
+        ("HANG_IN_ENTRY", "did not finish within 1000 ms"),
+    ])
+    func aHarmfulLibraryIsRefusedAndTheRestStillLoad(flag: String, reason: String) throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("harm", in: dir.path, flags: ["-D\(flag)"])
+        let catalog = Self.catalog()
+        catalog.loadAll(from: [dir.path, TestPaths.buildDir])
+        let refusal = try #require(catalog.refused.first { $0.path == path })
+        #expect(refusal.reason.contains(reason), "\(refusal.reason)")
+        #expect(catalog.plugin(id: "fixture") == nil)
+        #expect(catalog.plugin(id: "mock") != nil, "this process survived and went on loading")
+    }
+
+    @Test func verdictsAreCachedOnDiskUntilTheFileChanges() throws {
+        let dir = TemporaryDirectory()
+        let cache = dir.file("cache/plugin-probes.json")
+        let path = try buildFixture("slowpoke", in: dir.subdirectory("plugins"), flags: ["-DHANG_IN_ENTRY"])
+        let first = Self.catalog(timeoutMs: 300, cacheFile: cache)
+        #expect(first.load(path: path) == nil)
+        #expect(first.refused.last?.reason.contains("did not finish within 300 ms") == true)
+        #expect(first.refused.last?.reason.contains("cached") == false)
+
+        // Another process (a new probe reading the same file) trusts the verdict without probing.
+        let second = Self.catalog(timeoutMs: 300, cacheFile: cache)
+        #expect(second.load(path: path) == nil)
+        #expect(second.refused.last?.reason.contains("cached verdict") == true)
+
+        // The file changes (rebuilt, fixed): it is probed again.
+        _ = try buildFixture("slowpoke", in: dir.file("plugins"))
+        let third = Self.catalog(timeoutMs: 300, cacheFile: cache)
+        #expect(third.load(path: path)?.id == "fixture")
+        let saved = try JSONValue.parse(try String(contentsOfFile: cache, encoding: .utf8))
+        #expect(saved["version"] == 1)
+        #expect(saved["verdicts"]?.objectValue?.values.contains("safe") == true)
+    }
+
+    @Test func aManifestMayNotNameALibraryOutsideItsFolder() throws {
+        let dir = TemporaryDirectory()
+        let outside = try buildFixture("outside", in: dir.subdirectory("elsewhere"))
+        for (name, library) in [("relative", "../../elsewhere/liboutside.so"), ("absolute", outside), ("link", "liblink.so")] {
+            let folder = dir.subdirectory("plugins/\(name)")
+            if name == "link" { try FileManager.default.createSymbolicLink(atPath: folder + "/liblink.so", withDestinationPath: outside) }
+            dir.write("plugins/\(name)/plugin.json", #"{"id": "fixture", "library": "\#(library)"}"#)
+        }
+        let catalog = Self.catalog()
+        catalog.loadAll(from: [dir.file("plugins")])
+        #expect(catalog.plugins.isEmpty)
+        #expect(catalog.refused.count == 3)
+        #expect(catalog.refused.allSatisfy { $0.reason.contains("is outside the plugin's folder") }, "\(catalog.refused)")
+    }
+
+    @Test func aFolderOthersCanWriteIsRefusedUnlessAllowed() throws {
+        let dir = TemporaryDirectory()
+        let open = dir.subdirectory("open")
+        _ = try buildFixture("fixture", in: open)
+        chmod(open, 0o777)
+        let strict = Self.catalog()
+        strict.loadAll(from: [open])
+        #expect(strict.plugins.isEmpty)
+        #expect(strict.refused.first?.reason.contains("is writable by every user (mode 777)") == true)
+        #expect(strict.refused.first?.reason.contains("--allow-writable-plugins") == true)
+        let allowed = Self.catalog(allowWritable: true)
+        allowed.loadAll(from: [open])
+        #expect(allowed.plugin(id: "fixture") != nil)
+
+        // A library file others can write, in a safe folder, is refused too.
+        let safe = dir.subdirectory("safe")
+        let library = try buildFixture("fixture", in: safe)
+        chmod(library, 0o666)
+        let again = Self.catalog()
+        again.loadAll(from: [safe])
+        #expect(again.plugins.isEmpty && again.refused.first?.reason.contains("library \(library) is writable by every user") == true)
+    }
+}
