@@ -71,6 +71,15 @@ struct IncompleteRunTests {
         try JUnitReportTests.validate(xml)
     }
 
+    @Test func aRunStillGoingSaysSoAndIsNotGreenYet() throws {
+        var run = Self.report.run
+        run.status = .running
+        let report = RunReport(run: run, results: Fixture.results)
+        #expect(report.incompleteNote?.hasPrefix("RUN IN PROGRESS (not finished yet). 9 results so far of 20 planned; 11 not started yet.") == true)
+        let parsed = try #require(ParsedJUnit(try render(report, as: .junit, options: RenderOptions(hostname: Fixture.hostname))))
+        #expect(parsed.suites.map(\.errors) == [2, 3, 2, 5])
+    }
+
     @Test func junitMarksAnIncompleteRunWithoutAPlanToo() throws {
         var run = Fixture.run
         run.status = .killed

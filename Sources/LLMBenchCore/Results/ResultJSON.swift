@@ -88,13 +88,17 @@ public struct RunReport: Sendable {
         self.run = run
         self.results = results
         self.summary = Summarizer.summarize(results)
-        self.notStarted = run.plan?.notStarted(results) ?? []
+        // A complete run ran its whole plan; only an incomplete one is worth the comparison.
+        self.notStarted = run.status.isComplete ? [] : (run.plan?.notStarted(results) ?? [])
     }
 
     /// One line on an incomplete run, for the top of every human-readable report; nil when complete.
     public var incompleteNote: String? {
         guard !run.status.isComplete else { return nil }
         let planned = run.plan.map { " of \($0.count) planned" } ?? ""
+        if run.status == .running {
+            return "RUN IN PROGRESS (not finished yet). \(results.count) results so far\(planned); \(notStarted.count) not started yet."
+        }
         let reason = run.statusReason.map { ": \($0)" } ?? ""
         return "INCOMPLETE RUN, \(run.status.rawValue)\(reason). \(results.count) results\(planned); \(notStarted.count) not started."
     }
