@@ -48,8 +48,26 @@ struct PluginTrustTests {
         let third = Self.catalog(timeoutMs: 300, cacheFile: cache)
         #expect(third.load(path: path)?.id == "fixture")
         let saved = try JSONValue.parse(try String(contentsOfFile: cache, encoding: .utf8))
-        #expect(saved["version"] == 1)
-        #expect(saved["verdicts"]?.objectValue?.values.contains("safe") == true)
+        #expect(saved["version"] == 2)
+        #expect(saved["verdicts"]?.objectValue?.values.contains { $0["probe"]?.stringValue?.hasPrefix("llmbench-probe: table 1 ") == true } == true)
+    }
+
+    /// The probe reports the table's facts, so a library the ABI checks refuse never runs a
+    /// constructor in this process; one that passes is loaded here as well.
+    @Test func aLibraryOfAnotherABIIsNeverLoadedIntoThisProcess() throws {
+        let dir = TemporaryDirectory()
+        let marks = dir.file("loaded-by")
+        let wrong = try buildFixture("abi9", in: dir.subdirectory("wrong"), flags: ["-DABI_MAJOR_VALUE=9", "-DMARK_LOAD_TO=\"\(marks)\""])
+        let catalog = Self.catalog()
+        #expect(catalog.load(path: wrong) == nil)
+        #expect(catalog.refused.last?.reason.contains("plugin ABI 9.0 does not match") == true)
+        var pids = try String(contentsOfFile: marks, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(pids.count == 1 && !pids.contains(getpid()), "loaded by the probe only")
+
+        let right = try buildFixture("abi1", in: dir.subdirectory("right"), flags: ["-DMARK_LOAD_TO=\"\(marks)\""])
+        #expect(catalog.load(path: right)?.id == "fixture")
+        pids = try String(contentsOfFile: marks, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(pids.count == 3 && pids.last == getpid(), "probed, then loaded here")
     }
 
     @Test func aManifestMayNotNameALibraryOutsideItsFolder() throws {

@@ -166,9 +166,16 @@ public final class PluginCatalog: @unchecked Sendable {
             refused.append(RefusedPlugin(path: realPath, reason: unsafe))
             return nil
         }
-        if case .unsafe(let reason) = probe.verdict(for: realPath) {
+        switch probe.verdict(for: realPath) {
+        case .unsafe(let reason):
             refused.append(RefusedPlugin(path: realPath, reason: reason))
             return nil
+        case .safe(let facts):
+            // A library the checks refuse is never loaded into this process at all.
+            if case .failure(let refusal) = facts.check(path: realPath) {
+                refused.append(RefusedPlugin(path: realPath, reason: refusal.reason))
+                return nil
+            }
         }
         switch Self.open(path: realPath) {
         case .failure(let reason):
@@ -195,7 +202,8 @@ public final class PluginCatalog: @unchecked Sendable {
 
     public func plugins(of kind: LoadedPlugin.Kind) -> [LoadedPlugin] { plugins.filter { $0.kind == kind } }
 
-    /// dlopen + ABI checks. The entry function is the only plugin code run before the checks pass.
+    /// dlopen + ABI checks (PluginTableFacts.check). By now the probe has run the same checks on a
+    /// copy in a child process; they are repeated on the table this process got.
     enum OpenResult {
         case success(UnsafePointer<llmbench_plugin>, LoadedPlugin.Kind)
         case failure(String)
@@ -204,32 +212,20 @@ public final class PluginCatalog: @unchecked Sendable {
     static func open(path: String) -> OpenResult {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
-            return .failure("not a loadable shared library: \(reason)")
+            return failure(PluginTableFacts(loading: .notLoadable(reason)), path)
         }
         // Never dlclose: a plugin's code may still be referenced (Docs/plugin-abi.md).
-        guard let symbol = dlsym(handle, LLMBENCH_PLUGIN_ENTRY_SYMBOL) else {
-            return .failure("not an LLMBench plugin: no exported '\(LLMBENCH_PLUGIN_ENTRY_SYMBOL)' function")
-        }
+        guard let symbol = dlsym(handle, LLMBENCH_PLUGIN_ENTRY_SYMBOL) else { return failure(PluginTableFacts(loading: .noEntry), path) }
         let entry = unsafeBitCast(symbol, to: llmbench_plugin_entry_fn.self)
-        guard let table = entry() else { return .failure("'\(LLMBENCH_PLUGIN_ENTRY_SYMBOL)' returned NULL") }
-        let major = table.pointee.abi_major, minor = table.pointee.abi_minor
-        guard major == UInt32(LLMBENCH_ABI_MAJOR) else {
-            return .failure("plugin ABI \(major).\(minor) does not match this llmbench's ABI \(LLMBENCH_ABI_MAJOR).\(LLMBENCH_ABI_MINOR) (file \(path)); rebuild the plugin against llmbench_plugin.h \(LLMBENCH_ABI_MAJOR).x")
+        guard let table = entry() else { return failure(PluginTableFacts(loading: .nullTable), path) }
+        switch PluginTableFacts(table: table).check(path: path) {
+        case .success(let kind): return .success(table, kind)
+        case .failure(let refusal): return .failure(refusal.reason)
         }
-        guard Int(table.pointee.struct_size) >= minimumPluginTableSize else {
-            return .failure("plugin table is \(table.pointee.struct_size) bytes, smaller than ABI \(LLMBENCH_ABI_MAJOR).0's \(minimumPluginTableSize) (plugin says ABI \(major).\(minor), file \(path))")
-        }
-        guard let idPointer = table.pointee.id, idPointer.pointee != 0 else { return .failure("plugin has an empty id") }
-        guard table.pointee.create != nil, table.pointee.destroy != nil else { return .failure("plugin table lacks create/destroy") }
-        switch table.pointee.kind {
-        case Int32(LLMBENCH_KIND_PROVIDER.rawValue):
-            guard table.pointee.complete != nil else { return .failure("provider plugin lacks 'complete'") }
-            return .success(table, .provider)
-        case Int32(LLMBENCH_KIND_SCORER.rawValue):
-            guard table.pointee.score != nil else { return .failure("scorer plugin lacks 'score'") }
-            return .success(table, .scorer)
-        default:
-            return .failure("unknown plugin kind \(table.pointee.kind); expected 1 (provider) or 2 (scorer)")
-        }
+    }
+
+    private static func failure(_ facts: PluginTableFacts, _ path: String) -> OpenResult {
+        if case .failure(let refusal) = facts.check(path: path) { return .failure(refusal.reason) }
+        return .failure("cannot load \(path)")
     }
 }

@@ -9,9 +9,9 @@ import Synchronization
 /// Verdicts are kept per file identity (real path, size, modification time, inode), in memory and,
 /// when `cacheFile` is set, on disk, so a library is probed again only when it changes.
 public final class PluginProbe: Sendable {
-    public enum Verdict: Sendable, Equatable {
-        /// Loading and calling the entry did no harm; the usual ABI checks follow in-process.
-        case safe
+    enum Verdict: Sendable, Equatable {
+        /// Loading and calling the entry did no harm; what they showed decides the ABI checks.
+        case safe(PluginTableFacts)
         case unsafe(String)
     }
 
@@ -44,7 +44,7 @@ public final class PluginProbe: Sendable {
     }
 
     /// The verdict for the library at `realPath`, probing it when this version of the file has none.
-    public func verdict(for realPath: String) -> Verdict {
+    func verdict(for realPath: String) -> Verdict {
         guard let key = Self.identity(realPath) else { return .unsafe("cannot read the file's size and time") }
         loadCacheOnce()
         if let known = verdicts.withLock({ $0[key] }) {
@@ -71,7 +71,9 @@ public final class PluginProbe: Sendable {
         }
         let outcome = ChildProcess.run(executable, [path], timeoutMs: timeoutMs)
         switch outcome.ending {
-        case .exited(0) where outcome.stdout == "llmbench-probe: returned\n": return .safe
+        case .exited(0) where outcome.stdout.hasSuffix("llmbench-probe: returned\n"):
+            guard let facts = PluginTableFacts(probeOutput: outcome.stdout) else { return .unsafe("the probe's report is unreadable") }
+            return .safe(facts)
         case .exited(let status):
             return .unsafe("loading it ended the process (exit status \(status)) before its entry function returned: a plugin must not call exit()")
         case .signalled(let signal):
@@ -83,16 +85,19 @@ public final class PluginProbe: Sendable {
         }
     }
 
-    // MARK: The cache file: {"version": 1, "verdicts": {identity: "safe" | reason}}
+    // MARK: The cache file: {"version": 2, "verdicts": {identity: {"probe": report} | {"unsafe": reason}}}
 
     private func loadCacheOnce() {
         guard let cacheFile, cacheLoaded.withLock({ loaded in defer { loaded = true }; return !loaded }) else { return }
         guard let data = FileManager.default.contents(atPath: cacheFile), let text = String(data: data, encoding: .utf8),
-              let json = try? JSONValue.parse(text), json["version"] == 1, case .object(let entries)? = json["verdicts"] else { return }
+              let json = try? JSONValue.parse(text), json["version"] == 2, case .object(let entries)? = json["verdicts"] else { return }
         verdicts.withLock { known in
             for (key, value) in entries {
-                guard let text = value.stringValue else { continue }
-                known[key] = text == "safe" ? .safe : .unsafe(text)
+                if let reason = value["unsafe"]?.stringValue {
+                    known[key] = .unsafe(reason)
+                } else if let report = value["probe"]?.stringValue, let facts = PluginTableFacts(probeOutput: report) {
+                    known[key] = .safe(facts)
+                }
             }
         }
     }
@@ -101,11 +106,13 @@ public final class PluginProbe: Sendable {
         guard let cacheFile else { return }
         let entries = verdicts.withLock { known in
             known.mapValues { verdict -> JSONValue in
-                if case .unsafe(let reason) = verdict { return .string(reason) }
-                return .string("safe")
+                switch verdict {
+                case .unsafe(let reason): return .object(["unsafe": .string(reason)])
+                case .safe(let facts): return .object(["probe": .string(facts.probeReport)])
+                }
             }
         }
-        let text = JSONValue.object(["version": 1, "verdicts": .object(entries)]).jsonText
+        let text = JSONValue.object(["version": 2, "verdicts": .object(entries)]).jsonText
         try? FileManager.default.createDirectory(atPath: (cacheFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? Data(text.utf8).write(to: URL(fileURLWithPath: cacheFile), options: .atomic)
     }

@@ -10,13 +10,25 @@
  *                             never returns, or calls exit(0)
  *   -DEXIT_IN_CONSTRUCTOR     a library constructor that calls exit(0) when the library is loaded
  *   -DEXIT_IN_SCORE           a valid plugin whose score calls exit(0)
+ *   -DMARK_LOAD_TO='"/path"'  a constructor that appends the loading process's pid to that file
  * Without flags it is a valid scorer that gives 0.5 for any answer.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "llmbench_plugin.h"
+
+#ifdef MARK_LOAD_TO
+__attribute__((constructor)) static void fixture_mark(void) {
+    FILE *file = fopen(MARK_LOAD_TO, "a");
+    if (file) {
+        fprintf(file, "%d\n", (int)getpid());
+        fclose(file);
+    }
+}
+#endif
 
 #ifdef EXIT_IN_CONSTRUCTOR
 __attribute__((constructor)) static void fixture_constructor(void) { exit(0); }
