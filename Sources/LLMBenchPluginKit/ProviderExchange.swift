@@ -1,12 +1,13 @@
+import CLLMBenchPluginABI
 import Foundation
 
 /// One request to a provider's API through the engine's HTTP service, with what every remote
 /// provider needs around it: server-sent events handed over as they arrive, a bounded buffer for
 /// JSON and error bodies, and the checks on status and content type.
 public enum ProviderExchange {
-    /// The most a JSON body may hold: a larger one fails as a malformed response rather than
-    /// exhausting memory.
-    public static let maxBufferedBodyBytes = 32 * 1024 * 1024
+    /// The most a JSON body may hold (the engine's own limit on a body that is not streamed): a
+    /// larger one fails as a malformed response rather than exhausting memory.
+    public static let maxBufferedBodyBytes = Int(LLMBENCH_HTTP_MAX_BODY_BYTES)
     /// How much of an error body is kept for the failure handler (the rest is dropped).
     public static let maxErrorBodyBytes = 1024 * 1024
 
@@ -22,7 +23,9 @@ public enum ProviderExchange {
     /// the engine's body callback (so events emitted there carry the chunk's arrival time); a 2xx
     /// JSON body is returned parsed. A non-2xx status throws `failure(head, body)` (the body cut at
     /// `maxErrorBodyBytes`), with its `httpStatus` set. A 2xx body of another content type, JSON that
-    /// does not parse, or a body over `maxBodyBytes` throws `.malformedResponse`. An error thrown by
+    /// does not parse, a body over `maxBodyBytes` (refused from its Content-Length when it declares
+    /// one) or a server-sent event over `ServerSentEventParser.maxEventBytes` throws
+    /// `.malformedResponse`, as soon as the limit is passed. An error thrown by
     /// `onEvent` stops the transfer and is rethrown; so is `.cancelled` once the engine asked the
     /// call to stop. Transport failures are the engine's (timeout, network, cancelled).
     public static func send(_ request: HTTPRequest, events: EventEmitter, host: PluginHost,
@@ -47,6 +50,13 @@ public enum ProviderExchange {
                     mode = .events
                 } else if contentType.contains("json") || contentType.isEmpty {
                     mode = .json
+                    let declared = response.header("content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+                    guard declared <= maxBodyBytes else {
+                        stopped = tooLarge(maxBodyBytes)
+                        return false
+                    }
+                    // Bounded by the check above; saves the copies of growing a large body.
+                    body.reserveCapacity(declared)
                 } else {
                     mode = .unexpected(contentType)
                 }
@@ -69,14 +79,19 @@ public enum ProviderExchange {
                             return true
                         }
                     } catch {
-                        stopped = PluginError(.malformedResponse, "a server-sent event line is longer than \(parser.maxLineBytes) bytes")
+                        stopped = PluginError(.malformedResponse, "a server-sent event passed \(byteSize(parser.maxEventBytes)) without ending "
+                            + "(a line or an event with no end): the plugin stopped reading the stream")
                         return false
                     }
                 case .json:
-                    guard body.count + bytes.count <= maxBodyBytes else {
-                        stopped = PluginError(.malformedResponse, "response too large (more than \(maxBodyBytes / (1024 * 1024)) MiB)")
+                    let needed = body.count + bytes.count
+                    guard needed <= maxBodyBytes else {
+                        stopped = tooLarge(maxBodyBytes)
                         return false
                     }
+                    // Doubling, but never past the limit: left to itself the last growth would
+                    // reserve up to twice the limit and copy the whole body on the way.
+                    if needed > body.capacity { body.reserveCapacity(min(maxBodyBytes, max(needed, body.capacity * 2))) }
                     body.append(contentsOf: bytes)
                 case .error, .unexpected:
                     let room = maxErrorBodyBytes - body.count
@@ -108,6 +123,15 @@ public enum ProviderExchange {
                 throw PluginError(.malformedResponse, "unparsable JSON in the response at byte \(error.offset): \(error.message)", httpStatus: head.status)
             }
         }
+    }
+
+    private static func tooLarge(_ limit: Int) -> PluginError {
+        PluginError(.malformedResponse, "response body larger than \(byteSize(limit)): the plugin stopped reading it")
+    }
+
+    /// "32 MiB", or a byte count when the size is not a whole number of MiB.
+    static func byteSize(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 
     /// The start of a body as text, for error messages.

@@ -16,7 +16,8 @@ public struct ServerSentEvent: Sendable, Equatable {
 }
 
 /// Splits a byte stream into server-sent events as bytes arrive, in time linear in the stream:
-/// every byte is examined once, and only an unfinished line is kept between chunks.
+/// every byte is examined once, and only an unfinished line and the event's data so far are kept
+/// between chunks, together never more than `maxEventBytes`.
 public struct ServerSentEventParser: Sendable {
     private var line: [UInt8] = []
     private var data: [UInt8] = []
@@ -25,12 +26,18 @@ public struct ServerSentEventParser: Sendable {
     private var lastWasCR = false
     /// Bytes examined so far (equals the bytes fed: the linearity the tests check).
     public private(set) var bytesExamined = 0
-    /// A line longer than this is refused (a stream that never breaks its lines is malformed).
-    public var maxLineBytes = 64 * 1024 * 1024
+    /// The most one event may hold: its data lines so far plus its unfinished line. Real provider
+    /// events are hundreds of bytes to a few KiB, so 1 MiB is far above any of them, yet it bounds
+    /// what a stream that never ends a line (or an event) costs: `feed` throws as soon as the
+    /// limit is passed, before buffering the bytes that pass it.
+    public var maxEventBytes = 1 << 20
 
     public init() {}
 
-    public enum Failure: Error, Sendable { case lineTooLong(Int) }
+    public enum Failure: Error, Sendable, Equatable {
+        /// An event (or one of its lines) passed `limit` bytes without ending.
+        case eventTooLarge(limit: Int)
+    }
 
     /// Feeds bytes; calls `onEvent` for each complete event. Returns false if `onEvent` asked to stop.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (ServerSentEvent) -> Bool) throws(Failure) -> Bool {
@@ -49,10 +56,12 @@ public struct ServerSentEventParser: Sendable {
             guard end < count else { break }
             let goOn: Bool
             if line.isEmpty {
-                goOn = processLine(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), onEvent)
+                goOn = try processLine(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), onEvent)
             } else {
+                try checkRoom(for: end - start)
                 line.append(contentsOf: bytes[start..<end])
-                goOn = line.withUnsafeBytes { processLine($0, onEvent) }
+                let processed = line.withUnsafeBytes { line in Result { () throws(Failure) in try processLine(line, onEvent) } }
+                goOn = try processed.get()
                 line.removeAll(keepingCapacity: true)
             }
             if !goOn { return false }
@@ -62,14 +71,19 @@ public struct ServerSentEventParser: Sendable {
             }
         }
         if start < count {
+            try checkRoom(for: count - start)
             line.append(contentsOf: bytes[start..<count])
-            if line.count > maxLineBytes { throw .lineTooLong(line.count) }
         }
         return true
     }
 
+    /// Throws unless `more` bytes of the unfinished line fit in the event's limit.
+    private func checkRoom(for more: Int) throws(Failure) {
+        if data.count + line.count + more > maxEventBytes { throw .eventTooLarge(limit: maxEventBytes) }
+    }
+
     /// Handles one complete line; a blank line dispatches the event gathered so far.
-    private mutating func processLine(_ line: UnsafeRawBufferPointer, _ onEvent: (ServerSentEvent) -> Bool) -> Bool {
+    private mutating func processLine(_ line: UnsafeRawBufferPointer, _ onEvent: (ServerSentEvent) -> Bool) throws(Failure) -> Bool {
         if line.isEmpty {
             guard hasData else { event = nil; return true }
             let dispatched = ServerSentEvent(event: event, data: String(decoding: data, as: UTF8.self))
@@ -84,6 +98,7 @@ public struct ServerSentEventParser: Sendable {
         if valueStart < line.count && line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         let field = UnsafeRawBufferPointer(rebasing: line[0..<colon])
         if field.elementsEqual("data".utf8) {
+            if data.count + 1 + (line.count - valueStart) > maxEventBytes { throw .eventTooLarge(limit: maxEventBytes) }
             if hasData { data.append(0x0A) }
             data.append(contentsOf: line[valueStart...])
             hasData = true

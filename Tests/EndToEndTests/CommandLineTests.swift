@@ -7,15 +7,7 @@ import Testing
 struct CLI {
     let home = TemporaryDirectory("llmbench-home")
 
-    var environment: [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = home.path
-        // Nothing of the developer's own set-up: plugin and price paths, API keys.
-        for name in ["LLMBENCH_PLUGIN_PATH", "LLMBENCH_PRICING_PATH", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"] {
-            env.removeValue(forKey: name)
-        }
-        return env
-    }
+    var environment: [String: String] { TestEnvironment.isolated(home: home.path) }
 
     @discardableResult
     func run(_ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {

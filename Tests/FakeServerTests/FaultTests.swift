@@ -103,6 +103,18 @@ struct FaultTests {
         #expect(content?.utf8.count == 3_000_000)
     }
 
+    @Test(arguments: FakeProviderServer.API.allCases, [true, false])
+    func endlessLineSendsTheRequestedFillerWithoutEndingTheLine(api: FakeProviderServer.API, stream: Bool) throws {
+        let server = try FakeProviderServer(api: api)
+        let (path, headers, body) = Requests.chat(api, model: "fake;fault=endless_line;size=200000", prompt: "p", stream: stream)
+        let response = RawHTTPClient.request(port: server.port, path: path, headers: headers, body: body)
+        let text = response.text
+        let filler = text.reversed().prefix { $0 == "x" }.count
+        #expect(filler == 200_000, "the body ends with exactly the filler asked for")
+        #expect(!text.dropLast(filler).hasSuffix("\n"), "the line holding the filler is never ended")
+        #expect(response.chunks.count >= 200_000 / 65_536, "the filler comes in 64 KiB chunks")
+    }
+
     @Test(arguments: FakeProviderServer.API.allCases)
     func contentTypeFaultAnswersHTML(api: FakeProviderServer.API) throws {
         let server = try FakeProviderServer(api: api)

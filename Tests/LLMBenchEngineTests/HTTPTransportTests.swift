@@ -13,7 +13,13 @@ struct HTTPTransportTests {
         var status = 0
         var headers: [String: String] = [:]
         var body: [UInt8] = []
+        /// Every body byte handed over, kept or not.
+        var bodyBytes = 0
+        var keepsBody = true
         var stopAfterBytes: Int?
+        /// Set to emit every chunk as a text delta and ignore the engine's answer to it, as a
+        /// plugin that does not listen would.
+        var emitsBodyTo: CallCollector?
     }
 
     struct Exchange {
@@ -24,13 +30,15 @@ struct HTTPTransportTests {
 
     static func request(_ server: FakeProviderServer, model: String, prompt: String = "hello", stream: Bool = true,
                         timeouts: TransportTimeouts = TransportTimeouts(connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000, totalMs: 20_000),
-                        stopAfterBytes: Int? = nil, emitTextPerChunk: Bool = false) -> Exchange
+                        stopAfterBytes: Int? = nil, maxTokens: Int = 100, keepsBody: Bool = true, emitsBodyAsText: Bool = false) -> Exchange
     {
         let collector = CallCollector(timeouts: timeouts)
         let received = Received()
         received.stopAfterBytes = stopAfterBytes
+        received.keepsBody = keepsBody
+        if emitsBodyAsText { received.emitsBodyTo = collector }
         var bodyJSON = JSONWriter()
-        bodyJSON.write(["model": .string(model), "stream": .bool(stream), "max_tokens": 100,
+        bodyJSON.write(["model": .string(model), "stream": .bool(stream), "max_tokens": JSONValue(maxTokens),
                         "messages": [["role": "user", "content": .string(prompt)]]])
         let context = Unmanaged.passUnretained(received).toOpaque()
         var handler = llmbench_http_handler(
@@ -47,8 +55,10 @@ struct HTTPTransportTests {
             },
             on_body: { context, data, length in
                 let received = Unmanaged<Received>.fromOpaque(context!).takeUnretainedValue()
-                received.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-                if let limit = received.stopAfterBytes, received.body.count >= limit { return 1 }
+                received.bodyBytes += length
+                if received.keepsBody { received.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
+                _ = received.emitsBodyTo?.receive(kind: LLMBENCH_EVENT_TEXT_DELTA, UnsafeRawBufferPointer(start: data, count: length))
+                if let limit = received.stopAfterBytes, received.bodyBytes >= limit { return 1 }
                 return 0
             })
         let headers = [("content-type", "application/json"), ("authorization", "Bearer sk-test")]

@@ -22,7 +22,8 @@ struct StoreTests {
                     costUSD: 0.000018, quality: 0.75, passed: false,
                     scores: [ScoreOutcome(scorer: "exact_match", value: 0.75, passed: false, threshold: 1, explanation: "close",
                                           details: ["mode": "normalized"])],
-                    output: "out \"quoted\"\nline", reasoning: "think", finishReason: "stop", attempts: 1, simulated: true, startedAt: 1_700_000_001.5)
+                    output: "out \"quoted\"\nline", reasoning: "think", truncated: status == .error, finishReason: "stop", attempts: 1,
+                    simulated: true, startedAt: 1_700_000_001.5)
     }
 
     @Test func aNewStoreIsMigratedToTheCurrentSchema() throws {

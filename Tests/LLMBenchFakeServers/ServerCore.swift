@@ -243,6 +243,11 @@ final class ServerCore: @unchecked Sendable {
         var renderer = wire.streamRenderer(for: call, generation: generation)
         exchange.startStream(contentType: call.jsonArrayStream ? "application/json" : "text/event-stream")
         for event in renderer.opening() { exchange.sendChunk(event) }
+        if fault == .endlessLine {
+            MonotonicClock.sleep(untilNs: generation.deadlineNs(ofPiece: 0, requestCompleteNs: exchange.request.completeNs))
+            exchange.sendChunk(renderer.unterminatedEvent(), carriesContent: true)
+            return sendFiller(call.scenario.hugeBytes, exchange: exchange)
+        }
         for index in generation.pieces.indices {
             if fault == .reset && index == call.scenario.resetAfter {
                 exchange.reset()
@@ -272,6 +277,11 @@ final class ServerCore: @unchecked Sendable {
 
     private func complete(_ call: ChatCall, _ generation: Generation, fault: Scenario.Fault?, exchange: Exchange) -> Bool {
         MonotonicClock.sleep(untilNs: generation.completionDeadlineNs(requestCompleteNs: exchange.request.completeNs))
+        if fault == .endlessLine {
+            exchange.startStream(contentType: "application/json")
+            exchange.sendChunk(Array("{\"text\":\"".utf8), carriesContent: true)
+            return sendFiller(call.scenario.hugeBytes, exchange: exchange)
+        }
         let body = wire.completionBody(for: call, generation: generation)
         switch fault {
         case .reset:
@@ -282,6 +292,24 @@ final class ServerCore: @unchecked Sendable {
         default:
             exchange.respond(status: 200, body: body, carriesContent: true)
         }
+        return true
+    }
+
+    private static let filler = [UInt8](repeating: UInt8(ascii: "x"), count: 65_536)
+
+    /// `fault=endless_line`: `bytes` of filler in 64 KiB chunks, stopping early when the client
+    /// hangs up; the response then ends without finishing its line. False: the connection is done.
+    private func sendFiller(_ bytes: Int, exchange: Exchange) -> Bool {
+        var remaining = bytes
+        while remaining > 0 && !exchange.connection.broken {
+            exchange.sendChunk(remaining >= Self.filler.count ? Self.filler : Array(Self.filler.prefix(remaining)))
+            remaining -= Self.filler.count
+        }
+        guard !exchange.connection.broken else {
+            exchange.publishRecord()
+            return false
+        }
+        exchange.endStream()
         return true
     }
 

@@ -55,11 +55,39 @@ struct ServerSentEventParserTests {
         #expect(!goOn && seen == 1)
     }
 
-    @Test func refusesALineThatNeverEnds() {
+    /// Feeds `bytes` in chunks of `chunk` bytes; the index of the chunk that threw, or nil.
+    func chunkThatThrows(_ bytes: [UInt8], chunk: Int, limit: Int) -> (index: Int, failure: ServerSentEventParser.Failure)? {
         var parser = ServerSentEventParser()
-        parser.maxLineBytes = 1000
-        #expect(throws: ServerSentEventParser.Failure.self) {
-            _ = try Array(repeating: UInt8(ascii: "a"), count: 2000).withUnsafeBytes { try parser.feed($0) { _ in true } }
+        parser.maxEventBytes = limit
+        for (index, start) in stride(from: 0, to: bytes.count, by: chunk).enumerated() {
+            do {
+                _ = try bytes[start..<min(bytes.count, start + chunk)].withUnsafeBytes { try parser.feed($0) { _ in true } }
+            } catch {
+                return (index, (error as? ServerSentEventParser.Failure) ?? .eventTooLarge(limit: -1))
+            }
+        }
+        return nil
+    }
+
+    @Test func refusesALineThatNeverEndsAsSoonAsItPassesTheLimit() throws {
+        // 100-byte chunks of one line: ten fill the 1000-byte limit, the eleventh passes it.
+        let thrown = try #require(chunkThatThrows(Array(repeating: UInt8(ascii: "a"), count: 5000), chunk: 100, limit: 1000))
+        #expect(thrown.index == 10)
+        #expect(thrown.failure == .eventTooLarge(limit: 1000))
+    }
+
+    @Test func refusesAnEventWhoseLinesEndButWhichNeverDoes() throws {
+        // Every data line ends, but no blank line dispatches the event: its data grows instead.
+        let lines = Array(String(repeating: "data: 123456789\n", count: 200).utf8)
+        let thrown = try #require(chunkThatThrows(lines, chunk: 16, limit: 1000))
+        // Each line adds its 9 data bytes and a joining newline: the 101st line would pass 1000.
+        #expect(thrown.index == 100)
+    }
+
+    @Test func keepsEventsUnderTheLimitWhereverTheChunksBreak() throws {
+        let bytes = Array("data: \(String(repeating: "y", count: 900))\n\n".utf8)
+        for chunk in [1, 7, 64, 1000] {
+            #expect(chunkThatThrows(bytes, chunk: chunk, limit: 1000) == nil, "chunks of \(chunk)")
         }
     }
 }

@@ -62,6 +62,31 @@ public struct ProcessResult: Sendable {
     public var stderr: String
 }
 
+/// A finished child process and the most memory it held.
+public struct MeasuredProcess: Sendable {
+    /// The exit status; 128 + the signal when a signal ended it.
+    public var status: Int32
+    /// Its peak resident set, in bytes, from its own rusage (not its children's, not the tests').
+    public var peakResidentBytes: Int
+    /// It ran past its deadline and was killed.
+    public var timedOut: Bool
+    public var stdout: String
+    public var stderr: String
+}
+
+/// The environment a test gives the `llmbench` it runs: the caller's, with a private HOME and none
+/// of the developer's own set-up (plugin and price paths, API keys).
+public enum TestEnvironment {
+    public static func isolated(home: String, adding extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = home
+        for name in ["LLMBENCH_PLUGIN_PATH", "LLMBENCH_PRICING_PATH", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"] {
+            env.removeValue(forKey: name)
+        }
+        return env.merging(extra) { _, new in new }
+    }
+}
+
 public enum Shell {
     /// Runs a program to completion. Output is drained on other threads so large outputs cannot block it.
     @discardableResult
@@ -83,6 +108,67 @@ public enum Shell {
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         return ProcessResult(status: process.terminationStatus, stdout: outData.wait(), stderr: errData.wait())
+    }
+
+    /// Runs a program to completion, its output going to files in `directory`, and reads its own
+    /// peak resident memory, through `Tests/Fixtures/peak-rss/peak_rss.c` (built here with the
+    /// system compiler; it says why). Killed with its helper, and reported `timedOut`, after
+    /// `timeoutSeconds`.
+    public static func runMeasuringMemory(_ executable: String, _ arguments: [String], environment: [String: String],
+                                          directory: TemporaryDirectory, timeoutSeconds: Double) throws -> MeasuredProcess
+    {
+        let helper = directory.file("peak_rss"), peakFile = directory.file("peak-kib.txt")
+        try CCompiler.executable(sources: [TestPaths.repo("Tests/Fixtures/peak-rss/peak_rss.c")], output: helper)
+        let outPath = directory.file("stdout.txt"), errPath = directory.file("stderr.txt")
+        #if os(Linux)
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Its own process group, so that a timeout kills the helper and the program together.
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let argv = ([helper, peakFile, executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, helper, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw SpawnFailure(description: "cannot start \(helper): \(String(cString: strerror(spawned)))") }
+
+        final class Exit: @unchecked Sendable {
+            var status: Int32 = 0
+            let done = DispatchSemaphore(value: 0)
+        }
+        let exit = Exit()
+        let child = pid
+        Thread {
+            while waitpid(child, &exit.status, 0) < 0 && errno == EINTR {}
+            exit.done.signal()
+        }.start()
+        let timedOut = exit.done.wait(timeout: .now() + timeoutSeconds) == .timedOut
+        if timedOut {
+            kill(-child, SIGKILL)
+            exit.done.wait()
+        }
+        let raw = exit.status
+        let status = raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+        func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        // ru_maxrss is in KiB on Linux; 0 when the helper could not report it.
+        let peakKiB = Int(read(peakFile).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        return MeasuredProcess(status: status, peakResidentBytes: peakKiB * 1024, timedOut: timedOut, stdout: read(outPath), stderr: read(errPath))
+    }
+
+    public struct SpawnFailure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Looks a program up on PATH.
@@ -115,10 +201,19 @@ public enum CCompiler {
 
     /// Compiles C sources into a shared library with the system compiler, against the ABI header alone.
     public static func sharedLibrary(sources: [String], output: String, flags: [String] = []) throws {
+        try compile(["-shared", "-fPIC", "-I", TestPaths.abiInclude] + flags, sources: sources, output: output)
+    }
+
+    /// Compiles C sources into a program.
+    public static func executable(sources: [String], output: String) throws {
+        try compile([], sources: sources, output: output)
+    }
+
+    private static func compile(_ flags: [String], sources: [String], output: String) throws {
         guard let cc = Shell.which("cc") ?? Shell.which("gcc") ?? Shell.which("clang") else {
             throw Failure(description: "no C compiler (cc, gcc or clang) on PATH")
         }
-        let result = try Shell.run(cc, ["-shared", "-fPIC", "-Wall", "-Werror", "-I", TestPaths.abiInclude] + flags + ["-o", output] + sources)
+        let result = try Shell.run(cc, ["-Wall", "-Werror"] + flags + ["-o", output] + sources)
         guard result.status == 0 else { throw Failure(description: "cc failed: \(result.stderr)") }
     }
 }

@@ -34,6 +34,9 @@ struct ProviderFaultTests {
                  status: .error, kind: .malformedResponse, attempts: 1),
             Case(api: api, scenario: "fault=huge;size=40000000", options: "{stream: false, max_tokens: 100000}", timeouts: "{first_byte_ms: 20000}",
                  status: .error, kind: .malformedResponse, attempts: 1),
+            Case(api: api, scenario: "fault=endless_line", status: .error, kind: .malformedResponse, attempts: 1),
+            Case(api: api, scenario: "fault=endless_line;size=40000000", options: "{stream: false}", status: .error, kind: .malformedResponse,
+                 attempts: 1),
             Case(api: api, scenario: "fault=content_type", status: .error, kind: .malformedResponse, attempts: 1),
             Case(api: api, scenario: "fault=400", status: .error, kind: .invalidRequest, attempts: 1),
             Case(api: api, scenario: "fault=403", status: .error, kind: .auth, attempts: 1),
@@ -85,7 +88,7 @@ struct ProviderFaultTests {
         } else {
             #expect(result.latencyMs == nil && !result.passed, "failed requests stay out of latency")
         }
-        #expect(result.output.utf8.count <= 16 * 1024 * 1024 + 65_536, "the engine bounds an answer's size")
+        #expect(result.output.utf8.count <= 16 << 20, "the engine bounds an answer's size")
     }
 
     @Test(arguments: FakeProviderServer.API.allCases)

@@ -160,7 +160,15 @@ struct OpenAIProviderTests {
         let huge = ScriptedResponse(status: 200, headers: [("content-type", "application/json")],
                                     chunks: Array(repeating: [UInt8](repeating: 0x20, count: 1 << 20), count: 33))
         let tooLarge = try code(huge, stream: false)
-        #expect(tooLarge.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && tooLarge.1.contains("too large"))
+        #expect(tooLarge.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && tooLarge.1.contains("response body larger than 32 MiB"))
+        // A declared length over the limit is refused before any body byte is read.
+        let declared = try code(.json("{}", headers: [("content-length", "\(33 << 20)")]), stream: false)
+        #expect(declared.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && declared.1.contains("response body larger than 32 MiB"))
+        // A line that never ends, in 64 KiB chunks: refused once the event passes 1 MiB.
+        let endless = ScriptedResponse(status: 200, headers: [("content-type", "text/event-stream")],
+                                       chunks: [Array("data: {\"x\":\"".utf8)] + Array(repeating: [UInt8](repeating: 0x78, count: 1 << 16), count: 32))
+        let unended = try code(endless, stream: true)
+        #expect(unended.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && unended.1.contains("server-sent event passed 1 MiB"))
     }
 
     @Test func aServerThatAnswersAStreamedRequestWithJSONIsStillRead() throws {

@@ -131,6 +131,21 @@ typedef struct llmbench_http_header {
 /* llmbench_http_request.flags */
 #define LLMBENCH_HTTP_STREAM (1u << 0) /* a streamed body: the gap timeout applies, and TTFT is measured */
 
+/*
+ * Response sizes the engine enforces (Docs/http.md), so that no server can make a call hold
+ * memory without bound. A body that is not streamed is handed over up to
+ * LLMBENCH_HTTP_MAX_BODY_BYTES (a plugin buffers it whole to parse it), a streamed one up to
+ * LLMBENCH_HTTP_MAX_STREAM_BYTES; past that the engine stops the transfer before the chunk that
+ * crosses the limit reaches on_body, and perform returns LLMBENCH_ERR_MALFORMED_RESPONSE. The
+ * answer a call emits (TEXT_DELTA and REASONING_DELTA together) is kept up to
+ * LLMBENCH_MAX_ANSWER_BYTES: the engine keeps that much, cut on a UTF-8 character boundary, marks
+ * the result truncated, fails the call as malformed_response and asks it to stop (emit returns
+ * non-zero).
+ */
+#define LLMBENCH_HTTP_MAX_BODY_BYTES (32u << 20)
+#define LLMBENCH_HTTP_MAX_STREAM_BYTES (256u << 20)
+#define LLMBENCH_MAX_ANSWER_BYTES (16u << 20)
+
 typedef struct llmbench_http_request {
     uint32_t abi_major;
     uint32_t abi_minor;
@@ -181,8 +196,9 @@ typedef struct llmbench_http_service {
      * received the call, passing that call's host_call. The callbacks run on that same thread.
      * Returns LLMBENCH_OK when the response was received completely, whatever its HTTP status
      * (the plugin classifies statuses from on_response); else LLMBENCH_ERR_TIMEOUT,
-     * LLMBENCH_ERR_NETWORK or LLMBENCH_ERR_CANCELLED, with the engine's own message recorded on
-     * the call — the plugin should return that same code. If a callback aborted the transfer,
+     * LLMBENCH_ERR_NETWORK, LLMBENCH_ERR_MALFORMED_RESPONSE (the body passed its limit, above) or
+     * LLMBENCH_ERR_CANCELLED, with the engine's own message recorded on the call — the plugin
+     * should return that same code. If a callback aborted the transfer,
      * returns LLMBENCH_ERR_CANCELLED. `error_out`, when not NULL, receives a message allocated
      * with host->alloc (the plugin frees it with host->free), or NULL.
      */

@@ -228,6 +228,9 @@ public struct BenchResult: Sendable, Equatable {
     public var scores: [ScoreOutcome]
     public var output: String
     public var reasoning: String?
+    /// The answer (output and reasoning together) passed the engine's size limit and was cut to it
+    /// (Docs/http.md); the request then failed as `malformed_response`.
+    public var truncated: Bool
     public var finishReason: String?
     public var attempts: Int
     /// Every attempt, in order. Empty in memory for a request that succeeded at its first attempt
@@ -248,7 +251,7 @@ public struct BenchResult: Sendable, Equatable {
                 status: ResultStatus, error: RequestError? = nil, latencyMs: Double? = nil, ttftMs: Double? = nil,
                 ttfotMs: Double? = nil, usage: Usage? = nil, costUSD: Double? = nil, quality: Double? = nil,
                 passed: Bool = false, scores: [ScoreOutcome] = [], output: String = "", reasoning: String? = nil,
-                finishReason: String? = nil, attempts: Int = 1, attemptLog: [AttemptRecord] = [], waitMs: Double = 0,
+                truncated: Bool = false, finishReason: String? = nil, attempts: Int = 1, attemptLog: [AttemptRecord] = [], waitMs: Double = 0,
                 http: HTTPInfo? = nil, chunkGapsMs: [Double] = [], simulated: Bool = false, startedAt: Double = 0)
     {
         self.attemptLog = attemptLog
@@ -273,6 +276,7 @@ public struct BenchResult: Sendable, Equatable {
         self.scores = scores
         self.output = output
         self.reasoning = reasoning
+        self.truncated = truncated
         self.finishReason = finishReason
         self.attempts = attempts
         self.simulated = simulated

@@ -16,7 +16,7 @@ extension BenchResult {
             "cost_usd": JSONValue(costUSD), "quality": JSONValue(quality), "passed": .bool(passed),
             "scores": .array(scores.map(\.json)), "output": .string(output), "reasoning": JSONValue(reasoning),
             "finish_reason": JSONValue(finishReason), "attempts": JSONValue(attempts), "simulated": .bool(simulated),
-            "started_at": .number(startedAt),
+            "started_at": .number(startedAt), "truncated": .bool(truncated),
         ]
         if usage == nil { object["tokens_estimated"] = .null }
         return .object(object)
@@ -40,7 +40,7 @@ extension BenchResult {
             usage: usage, costUSD: json["cost_usd"]?.doubleValue, quality: json["quality"]?.doubleValue,
             passed: json["passed"]?.boolValue ?? false, scores: json["scores"]?.arrayValue?.compactMap(ScoreOutcome.init(json:)) ?? [],
             output: json["output"]?.stringValue ?? "", reasoning: json["reasoning"]?.stringValue,
-            finishReason: json["finish_reason"]?.stringValue, attempts: json["attempts"]?.intValue ?? 1,
+            truncated: json["truncated"]?.boolValue ?? false, finishReason: json["finish_reason"]?.stringValue, attempts: json["attempts"]?.intValue ?? 1,
             attemptLog: Self.storedAttemptLog(json),
             waitMs: json["wait_ms"]?.doubleValue ?? 0, http: json["http"].flatMap { $0.isNull ? nil : HTTPInfo(json: $0) },
             chunkGapsMs: json["chunk_gaps_ms"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
@@ -214,6 +214,7 @@ extension BenchResult {
         key("test"); w.string(test)
         key("tokens_estimated"); if let usage { w.raw(usage.estimated ? "true" : "false") } else { w.raw("null") }
         key("tpot_ms"); number(tpotMs)
+        key("truncated"); w.raw(truncated ? "true" : "false")
         key("ttfot_ms"); number(ttfotMs)
         key("ttft_ms"); number(ttftMs)
         key("wait_ms"); w.number(waitMs)

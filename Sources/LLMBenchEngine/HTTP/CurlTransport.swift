@@ -58,11 +58,25 @@ final class Transfer {
     var deliveredResponse = false
     var aborted = false
     var easy: UnsafeMutableRawPointer
+    let streamed: Bool
+    /// The most body bytes handed to the plugin (`ResponseLimits`).
+    var maxBodyBytes: Int { streamed ? ResponseLimits.streamBytes : ResponseLimits.bodyBytes }
+    var bodyBytes = 0
+    var headerBytes = 0
+    /// Set when the response passed a size limit: why the engine stopped it.
+    var overLimit: String?
 
-    init(collector: CallCollector, handler: llmbench_http_handler, easy: UnsafeMutableRawPointer) {
+    init(collector: CallCollector, handler: llmbench_http_handler, easy: UnsafeMutableRawPointer, streamed: Bool) {
         self.collector = collector
         self.handler = handler
         self.easy = easy
+        self.streamed = streamed
+    }
+
+    /// Why a body that passed `maxBodyBytes` was stopped, for the error message.
+    var bodyLimitMessage: String {
+        let kind = streamed ? "streamed response" : "response body"
+        return "\(kind) larger than \(maxBodyBytes >> 20) MiB: the engine stopped reading it"
     }
 
     /// Hands status and headers to the plugin once, before the first body byte (or at the end).
@@ -124,8 +138,15 @@ private let writeCallback: curl_write_callback = { data, size, count, userdata i
     let collector = transfer.collector
     if collector.outcome.transport.firstByteNs == nil { collector.outcome.transport.firstByteNs = now }
     collector.outcome.transport.lastByteNs = now
-    collector.outcome.transport.chunkNs.append(now)
-    guard transfer.deliverResponse(), !RunCancellation.isCancelled else {
+    collector.outcome.transport.stampChunk(now)
+    guard transfer.deliverResponse(), !RunCancellation.isCancelled, !collector.cancelled else {
+        transfer.aborted = true
+        return 0
+    }
+    // The chunk that would pass the limit never reaches the plugin, so nothing it buffers can.
+    transfer.bodyBytes += length
+    guard transfer.bodyBytes <= transfer.maxBodyBytes else {
+        transfer.overLimit = transfer.bodyLimitMessage
         transfer.aborted = true
         return 0
     }
@@ -144,6 +165,12 @@ private let headerCallback: curl_write_callback = { data, size, count, userdata 
     guard let userdata, let data else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
+    transfer.headerBytes += length
+    guard transfer.headerBytes <= ResponseLimits.headerBytes else {
+        transfer.overLimit = "response headers larger than \(ResponseLimits.headerBytes >> 20) MiB: the engine stopped reading them"
+        transfer.aborted = true
+        return 0
+    }
     // Byte-level: this runs for every header line of every response.
     let line = UnsafeRawBufferPointer(start: data, count: length)
     func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
@@ -214,7 +241,10 @@ enum CurlPerform {
         defer { curl_slist_free_all(headerList) }
         _ = llmbench_curl_set_pointer(easy, CURLOPT_HTTPHEADER, headerList)
 
-        let transfer = Transfer(collector: collector, handler: handler, easy: session.easy)
+        let transfer = Transfer(collector: collector, handler: handler, easy: session.easy, streamed: streamed)
+        // libcurl refuses a declared Content-Length over the limit before any body byte; the write
+        // callback counts what arrives without one.
+        _ = llmbench_curl_set_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(transfer.maxBodyBytes))
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
         _ = llmbench_curl_set_write(easy, CURLOPT_WRITEFUNCTION, writeCallback)
         _ = llmbench_curl_set_pointer(easy, CURLOPT_WRITEDATA, userdata)
@@ -246,6 +276,8 @@ enum CurlPerform {
         if result == CURLE_OK {
             return transfer.deliverResponse() ? 0 : Int32(LLMBENCH_ERR_CANCELLED.rawValue)
         }
+        if let overLimit = transfer.overLimit { return fail(collector, .malformedResponse, overLimit) }
+        if result == CURLE_FILESIZE_EXCEEDED { return fail(collector, .malformedResponse, transfer.bodyLimitMessage) }
         if transfer.aborted {
             if RunCancellation.isCancelled { return fail(collector, .cancelled, "the run was cancelled") }
             return Int32(LLMBENCH_ERR_CANCELLED.rawValue)
@@ -306,6 +338,7 @@ enum CurlPerform {
         switch kind {
         case .timeout: return Int32(LLMBENCH_ERR_TIMEOUT.rawValue)
         case .cancelled: return Int32(LLMBENCH_ERR_CANCELLED.rawValue)
+        case .malformedResponse: return Int32(LLMBENCH_ERR_MALFORMED_RESPONSE.rawValue)
         default: return Int32(LLMBENCH_ERR_NETWORK.rawValue)
         }
     }

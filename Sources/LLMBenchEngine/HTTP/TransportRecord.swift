@@ -6,8 +6,10 @@ package struct TransportRecord: Sendable {
     package var requestStartNs: UInt64?
     package var firstByteNs: UInt64?
     package var lastByteNs: UInt64?
-    /// Arrival of each body chunk.
+    /// Arrival of each body chunk, the first `ResponseLimits.chunkStamps` of them.
     package var chunkNs: [UInt64] = []
+    /// Body chunks received, stamped or not.
+    package var chunks = 0
     package var streamed = false
     package var status: Int?
     package var httpVersion: Int?
@@ -19,7 +21,13 @@ package struct TransportRecord: Sendable {
 
     package var info: HTTPInfo {
         HTTPInfo(status: status, version: httpVersion, reusedConnection: reusedConnection, bytesIn: bytesIn, bytesOut: bytesOut,
-                 chunks: chunkNs.count)
+                 chunks: chunks)
+    }
+
+    /// Records a body chunk's arrival; past `ResponseLimits.chunkStamps` it is only counted.
+    package mutating func stampChunk(_ ns: UInt64) {
+        chunks += 1
+        if chunkNs.count < ResponseLimits.chunkStamps { chunkNs.append(ns) }
     }
 
     package var chunkGapsMs: [Double] {

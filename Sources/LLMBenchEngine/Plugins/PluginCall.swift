@@ -11,8 +11,11 @@ package struct CallOutcome: Sendable {
     package var firstContentNs: UInt64?
     /// First visible text.
     package var firstTextNs: UInt64?
+    /// Text and reasoning, together at most `ResponseLimits.answerBytes` (see `appendAnswer`).
     package var text: [UInt8] = []
     package var reasoning: [UInt8] = []
+    /// The answer passed its limit and was cut.
+    package var truncated = false
     package var usageJSON: String?
     package var finishReason: String?
     package var error: RequestError?
@@ -25,11 +28,8 @@ package struct CallOutcome: Sendable {
 }
 
 /// Receives one call's events. Plugins emit from one thread at a time per call (the ABI's contract).
+/// What it keeps is bounded (`ResponseLimits`), whatever the plugin emits.
 final class CallCollector {
-    /// An answer longer than this stops the call: no benchmark answer is that long, and a runaway
-    /// stream must not exhaust memory at high concurrency.
-    static let maxAnswerBytes = 16 * 1024 * 1024
-
     var outcome = CallOutcome()
     var cancelled = false
     /// The provider's timeouts, for the HTTP service.
@@ -49,19 +49,19 @@ final class CallCollector {
         case Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue):
             if outcome.firstContentNs == nil { outcome.firstContentNs = now }
             if outcome.firstTextNs == nil && e.data_len > 0 { outcome.firstTextNs = now }
-            outcome.text.append(contentsOf: bytes)
+            if !outcome.appendAnswer(bytes, reasoning: false) { answerLimitReached() }
         case Int32(LLMBENCH_EVENT_REASONING_DELTA.rawValue):
             if outcome.firstContentNs == nil { outcome.firstContentNs = now }
-            outcome.reasoning.append(contentsOf: bytes)
+            if !outcome.appendAnswer(bytes, reasoning: true) { answerLimitReached() }
         case Int32(LLMBENCH_EVENT_USAGE.rawValue):
             outcome.usageJSON = String(decoding: bytes, as: UTF8.self)
         case Int32(LLMBENCH_EVENT_FINISH.rawValue):
-            outcome.finishReason = String(decoding: bytes, as: UTF8.self)
+            outcome.finishReason = UTF8Cut.prefix(bytes, limit: ResponseLimits.finishReasonBytes)
         case Int32(LLMBENCH_EVENT_ERROR.rawValue):
             // The first error wins: it is the cause; later ones are consequences.
             if outcome.error == nil {
                 outcome.error = RequestError(
-                    kind: ErrorKind(statusCode: e.error_code), message: String(decoding: bytes, as: UTF8.self),
+                    kind: ErrorKind(statusCode: e.error_code), message: UTF8Cut.prefix(bytes, limit: ResponseLimits.errorMessageBytes),
                     httpStatus: e.http_status > 0 ? Int(e.http_status) : nil,
                     retryAfterMs: e.retry_after_ms >= 0 ? Int(e.retry_after_ms) : nil)
             }
@@ -70,13 +70,17 @@ final class CallCollector {
         default:
             break // Unknown kinds come from newer plugins; ignoring them keeps old engines working.
         }
-        if outcome.text.count + outcome.reasoning.count > Self.maxAnswerBytes, !cancelled {
-            cancelled = true
-            if outcome.error == nil {
-                outcome.error = RequestError(kind: .malformedResponse, message: "the answer exceeded \(Self.maxAnswerBytes >> 20) MiB; the engine stopped reading it")
-            }
-        }
         return cancelled || RunCancellation.isCancelled ? 1 : 0
+    }
+
+    /// The answer passed its limit: the call fails and is asked to stop (its transfer too).
+    private func answerLimitReached() {
+        cancelled = true
+        if outcome.error == nil {
+            let mib = ResponseLimits.answerBytes >> 20
+            outcome.error = RequestError(kind: .malformedResponse,
+                                         message: "the answer passed \(mib) MiB: the engine kept its first \(mib) MiB (marked truncated) and stopped reading")
+        }
     }
 }
 

@@ -111,6 +111,7 @@ public struct Runner {
             simulated: provider.instance.plugin.isSimulated, startedAt: startedAt)
         result.output = prepared.redactor.redact(outcome.outputText)
         result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
+        result.truncated = outcome.truncated
         result.finishReason = outcome.finishReason
         if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
         if result.usage == nil && attempts.log.last?.error == nil {

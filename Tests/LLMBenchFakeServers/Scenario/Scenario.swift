@@ -14,6 +14,10 @@ public struct Scenario: Sendable, Equatable {
         case hang
         /// A response carrying about `hugeBytes` of content.
         case huge
+        /// A content event (streamed) or a JSON body (not streamed) whose text never ends: `hugeBytes`
+        /// of filler without a newline, in 64 KiB chunks, until the client hangs up; then the
+        /// response stops unfinished. A client that reads to the end has failed to cut it off.
+        case endlessLine = "endless_line"
         /// Omit usage everywhere.
         case noUsage = "no_usage"
         /// 200 with an HTML body, as a misconfigured proxy would send.

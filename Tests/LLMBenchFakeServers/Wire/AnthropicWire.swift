@@ -253,7 +253,9 @@ struct AnthropicStream: StreamRenderer {
         [AnthropicStream.event("error") { $0.append("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}") }]
     }
 
-    func malformedEvent() -> [UInt8] {
-        AnthropicStream.event("content_block_delta") { $0.append("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"") }
+    func malformedEvent() -> [UInt8] { unterminatedEvent() + Array("\n\n".utf8) }
+
+    func unterminatedEvent() -> [UInt8] {
+        Array("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"".utf8)
     }
 }

@@ -247,8 +247,13 @@ struct GeminiStream: StreamRenderer {
         return [call.jsonArrayStream ? Array(",\r\n".utf8) + error + Array("]".utf8) : Array("data: ".utf8) + error + Array("\r\n\r\n".utf8)]
     }
 
+    private static let unfinishedResponse = Array("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"".utf8)
+
     func malformedEvent() -> [UInt8] {
-        let broken = Array("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"".utf8)
-        return call.jsonArrayStream ? Array(",\r\n".utf8) + broken : Array("data: ".utf8) + broken + Array("\r\n\r\n".utf8)
+        call.jsonArrayStream ? Array(",\r\n".utf8) + Self.unfinishedResponse : unterminatedEvent() + Array("\r\n\r\n".utf8)
+    }
+
+    func unterminatedEvent() -> [UInt8] {
+        Array((call.jsonArrayStream ? (sent == 0 ? "[" : ",\r\n") : "data: ").utf8) + Self.unfinishedResponse
     }
 }

@@ -242,9 +242,11 @@ struct OpenAIStream: StreamRenderer {
         return [out]
     }
 
-    func malformedEvent() -> [UInt8] {
+    func malformedEvent() -> [UInt8] { unterminatedEvent() + Array("\n\n".utf8) }
+
+    func unterminatedEvent() -> [UInt8] {
         var out = prefix
-        out.append("[{\"index\":0,\"delta\":{\"content\":\"\n\n")
+        out.append("[{\"index\":0,\"delta\":{\"content\":\"")
         return out
     }
 }

@@ -100,6 +100,9 @@ protocol StreamRenderer {
     func midstreamError() -> [[UInt8]]
     /// A `data:` event whose payload is not valid JSON.
     func malformedEvent() -> [UInt8]
+    /// The start of a content event up to the opening quote of its text, without its end
+    /// (`fault=endless_line` follows it with filler that never ends the line).
+    func unterminatedEvent() -> [UInt8]
 }
 
 /// Rate-limit reset times in the formats the providers use.
