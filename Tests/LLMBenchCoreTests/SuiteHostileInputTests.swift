@@ -1,42 +1,16 @@
 import LLMBenchCore
+import LLMBenchTestSupport
 import Testing
 
 /// Suites written to hurt (issue 7): alias bombs, duplicate keys in huge files, deep nesting.
 /// An extension of SuiteParserTests for its `parse` and `problems` helpers.
 extension SuiteParserTests {
-    /// `x0: &a0 lol`, then `levels` lines `xi: &ai [*a(i-1) × 10]`: 10^levels leaves when expanded.
-    static func aliasBomb(levels: Int, indent: String) -> String {
-        var lines = ["\(indent)x0: &a0 lol"]
-        for i in 1...levels {
-            lines.append("\(indent)x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]")
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    /// A bomb in a provider's options. The unknown top-level key `colour` would be reported by
-    /// anything that composed the file, so its absence shows nothing was composed.
-    static func bombInOptions(levels: Int) -> String {
-        """
-        version: 1
-        name: bomb
-        colour: red
-        providers:
-          - id: a
-            plugin: mock
-            model: m
-            options:
-        \(aliasBomb(levels: levels, indent: "      "))
-        tests:
-          - {name: t, prompt: p}
-        """
-    }
-
     static let aliasMessage = "YAML aliases (*a0) are not supported in a suite; write the value out"
 
     @Test(arguments: [7, 9]) func anAliasBombInOptionsIsRefusedBeforeAnythingIsComposed(levels: Int) {
         let clock = ContinuousClock()
         let start = clock.now
-        let found = problems(Self.bombInOptions(levels: levels))
+        let found = problems(HostileYAML.bombInOptions(levels: levels))
         let elapsed = clock.now - start
         // Line 9 is `x0: &a0 lol`; line 10 `x1: &a1 [*a0, …`, its first alias at column 16.
         #expect(found.contains { $0.location == SourceLocation(file: "suite.yaml", line: 10, column: 16) && $0.message == Self.aliasMessage })
@@ -49,7 +23,7 @@ extension SuiteParserTests {
 
     @Test func theProblemsOfOneFileAreCappedAndTheRestCounted() {
         // 9 levels: 10 anchors and 90 aliases, of which the first 50 are listed.
-        let found = problems(Self.bombInOptions(levels: 9))
+        let found = problems(HostileYAML.bombInOptions(levels: 9))
         #expect(found.count == 51)
         #expect(found.last?.message.contains("50 more") == true)
     }
@@ -110,15 +84,7 @@ extension SuiteParserTests {
     }
 
     @Test func aDuplicateKeyInAHugeSuiteGivesAShortMessage() {
-        var lines = ["version: 1", "name: big", "name: again", "providers:", "  - {id: a, plugin: mock, model: m}", "tests:"]
-        var size = 0, i = 0
-        while size < 5_000_000 {
-            let line = "  - {name: t\(i), prompt: 'What is \(i) plus \(i)? Answer with digits only, please.', expected: '\(2 * i)'}"
-            lines.append(line)
-            size += line.utf8.count + 1
-            i += 1
-        }
-        let found = problems(lines.joined(separator: "\n"))
+        let found = problems(HostileYAML.hugeSuiteWithADuplicate(bytes: 5_000_000))
         #expect(found.count == 1)
         #expect(found.first?.location == SourceLocation(file: "suite.yaml", line: 3, column: 1))
         #expect(LLMBenchErrors(found).description.utf8.count < 1_000)
