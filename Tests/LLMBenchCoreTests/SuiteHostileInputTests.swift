@@ -99,6 +99,18 @@ extension SuiteParserTests {
         #expect(duplicate?.message.contains("\n") == false)
     }
 
+    @Test func manyDuplicatesAtTheEndOfAHugeLineAreQuotedInOnePass() {
+        let unique = (0..<150_000).map { "k\($0): 0" }.joined(separator: ", ")
+        let repeated = Array(repeating: "k1: 1", count: 60).joined(separator: ", ")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let found = problems("version: 1\nname: s\noptions: {\(unique), \(repeated)}\n")
+        #expect(clock.now - start < .seconds(5))
+        #expect(found.count == 51)
+        #expect(found.dropLast().allSatisfy { $0.code == .duplicate && $0.message.contains("k1: 1") && $0.message.count < 250 })
+        #expect(LLMBenchErrors(found).description.utf8.count < 15_000)
+    }
+
     @Test func keysThatAreNotScalarsAndDeepNestingAreRefusedUnread() {
         let complex = problems("version: 1\nname: s\n? [a, b]\n: c\n")
         #expect(complex.contains { $0.location == SourceLocation(file: "suite.yaml", line: 3, column: 3) && $0.message.contains("found a list") })

@@ -51,10 +51,13 @@ private struct Scan {
     private var stack: [Frame] = []
     private var documents = 0
     private var tooDeep = false
+    /// Where the current event starts, in Unicode scalars.
+    private var offset = 0
     private var omitted = 0
     private var firstOmitted: SourceLocation?
-    /// Duplicate-key problems waiting for their line's text: (index in problems, line, column).
-    private var quotes: [(problem: Int, line: Int, column: Int)] = []
+    /// Duplicate-key problems waiting for a quote of their line: (index in problems, line, offset
+    /// in Unicode scalars as libyaml counts).
+    private var quotes: [(problem: Int, line: Int, offset: Int)] = []
 
     init(path: String, what: String) {
         self.path = path
@@ -82,6 +85,7 @@ private struct Scan {
 
     private mutating func handle(_ event: yaml_event_t) {
         let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
+        offset = Int(event.start_mark.index)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
@@ -131,7 +135,7 @@ private struct Scan {
         }
         let shown = Excerpt.clip(key, to: 60)
         if refuse(.duplicate, "duplicate key '\(shown)' (first at line \(first)); a key may appear once in a mapping", line: line, column: column) {
-            quotes.append((problems.count - 1, line, column))
+            quotes.append((problems.count - 1, line, offset))
         }
     }
 
@@ -188,34 +192,51 @@ private struct Scan {
                                           at: firstOmitted))
         }
         guard !quotes.isEmpty else { return }
-        let lines = Self.lines(Set(quotes.map(\.line)), of: text)
+        let found = Self.quotes(at: Set(quotes.map(\.offset)), in: text)
         for quote in quotes {
-            guard let line = lines[quote.line] else { continue }
-            problems[quote.problem].message += ". Line \(quote.line): \"\(Excerpt.line(line, around: quote.column))\""
+            guard let excerpt = found[quote.offset] else { continue }
+            problems[quote.problem].message += ". Line \(quote.line): \"\(excerpt)\""
         }
     }
 
-    /// The text of the wanted lines (1-based) in one pass that stops after the last of them. Line
-    /// breaks are libyaml's (LF, CR LF, CR, NEL, LS, PS) so that the numbers agree with its marks.
-    static func lines(_ wanted: Set<Int>, of text: String) -> [Int: Substring] {
+    /// The line around each wanted place (an offset in Unicode scalars), all in one pass that stops
+    /// after the last: up to `limit` scalars of the line, a quarter of them before the place, blanks
+    /// at either end dropped, "…" marking a cut. Line breaks are libyaml's (LF, CR LF, CR, NEL, LS,
+    /// PS), so that its offsets agree.
+    static func quotes(at offsets: Set<Int>, in text: String, limit: Int = 120) -> [Int: String] {
         let scalars = text.unicodeScalars
-        let last = wanted.max() ?? 0
-        var found: [Int: Substring] = [:]
-        var line = 1, start = scalars.startIndex, i = start
-        while i < scalars.endIndex && line <= last {
+        let last = offsets.max() ?? -1
+        var found: [Int: String] = [:]
+        var lineStart = scalars.startIndex, i = scalars.startIndex, offset = 0
+        while i < scalars.endIndex && offset <= last {
+            if offsets.contains(offset) { found[offset] = quote(scalars, at: i, lineStart: lineStart, limit: limit) }
             let c = scalars[i]
-            guard c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}" else {
-                i = scalars.index(after: i)
-                continue
-            }
-            if wanted.contains(line) { found[line] = Substring(scalars[start..<i]) }
             i = scalars.index(after: i)
-            if c == "\r", i < scalars.endIndex, scalars[i] == "\n" { i = scalars.index(after: i) }
-            line += 1
-            start = i
+            offset += 1
+            if isBreak(c) && !(c == "\r" && i < scalars.endIndex && scalars[i] == "\n") { lineStart = i }
         }
-        if line <= last, wanted.contains(line) { found[line] = Substring(scalars[start...]) }
         return found
+    }
+
+    static func quote(_ scalars: String.UnicodeScalarView, at place: String.Index, lineStart: String.Index, limit: Int) -> String {
+        var start = place, count = 0
+        while start > lineStart && count < limit / 4 {
+            start = scalars.index(before: start)
+            count += 1
+        }
+        var end = place
+        while end < scalars.endIndex && count < limit && !isBreak(scalars[end]) {
+            end = scalars.index(after: end)
+            count += 1
+        }
+        let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
+        let body = scalars[start..<end].drop(while: blank).reversed().drop(while: blank).reversed()
+        let cutAfter = end < scalars.endIndex && !isBreak(scalars[end])
+        return (start > lineStart ? "…" : "") + String(String.UnicodeScalarView(body)) + (cutAfter ? "…" : "")
+    }
+
+    static func isBreak(_ c: Unicode.Scalar) -> Bool {
+        c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
     }
 
     /// Line and column (1-based, the column in Unicode scalars) of a byte offset.
