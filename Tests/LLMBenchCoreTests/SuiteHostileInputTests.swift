@@ -120,6 +120,12 @@ extension SuiteParserTests {
         #expect(deep.first?.location?.line == 3)
     }
 
+    @Test func aControlCharacterIsASyntaxErrorAtItsPlaceWithoutQuotingTheLine() {
+        let found = problems("version: 1\nname: \u{e9}t\u{e9} secret\u{0}\n")
+        #expect(found.map(\.location) == [SourceLocation(file: "suite.yaml", line: 2, column: 17)])
+        #expect(found.first?.message == "YAML syntax: control characters are not allowed")
+    }
+
     @Test func anEmptyFileSaysWhatWasExpected() {
         for text in ["", "# nothing\n"] {
             let found = problems(text)

@@ -37,6 +37,13 @@ struct YAMLScreen {
 
 /// The walk over the events: a stack of the open collections, each mapping with its keys so far.
 private struct Scan {
+    /// Where an event starts: 1-based line and column, and the offset in Unicode scalars (libyaml counts so).
+    struct Place {
+        var line: Int
+        var column: Int
+        var offset = 0
+    }
+
     struct Frame {
         var isMapping: Bool
         var expectingKey = true
@@ -51,8 +58,6 @@ private struct Scan {
     private var stack: [Frame] = []
     private var documents = 0
     private var tooDeep = false
-    /// Where the current event starts, in Unicode scalars.
-    private var offset = 0
     private var omitted = 0
     private var firstOmitted: SourceLocation?
     /// Duplicate-key problems waiting for a quote of their line: (index in problems, line, offset
@@ -68,7 +73,7 @@ private struct Scan {
         guard let base = input.baseAddress, !input.isEmpty else { return }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            refuse(.invalidFile, "out of memory reading YAML", line: 1, column: 1)
+            refuse(.invalidFile, "out of memory reading YAML", at: Place(line: 1, column: 1))
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -84,31 +89,30 @@ private struct Scan {
     }
 
     private mutating func handle(_ event: yaml_event_t) {
-        let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
-        offset = Int(event.start_mark.index)
+        let place = Place(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1, offset: Int(event.start_mark.index))
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
         case YAML_ALIAS_EVENT:
             refuse(.invalidValue, "YAML aliases (*\(Self.name(event.data.alias.anchor))) are not supported in \(what); write the value out",
-                   line: line, column: column)
-            enterNode(key: nil, kind: nil, line: line, column: column)
+                   at: place)
+            enterNode(key: nil, kind: nil, at: place)
             leaveNode()
         case YAML_SCALAR_EVENT:
-            refuseAnchor(event.data.scalar.anchor, line: line, column: column)
+            refuseAnchor(event.data.scalar.anchor, at: place)
             let scalar = event.data.scalar
             let key = isKeyNext ? scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? "" : nil
-            enterNode(key: key, kind: "a scalar", line: line, column: column)
+            enterNode(key: key, kind: "a scalar", at: place)
             leaveNode()
         case YAML_SEQUENCE_START_EVENT:
-            refuseAnchor(event.data.sequence_start.anchor, line: line, column: column)
-            enterNode(key: nil, kind: "a list", line: line, column: column)
-            open(isMapping: false, line: line, column: column)
+            refuseAnchor(event.data.sequence_start.anchor, at: place)
+            enterNode(key: nil, kind: "a list", at: place)
+            open(isMapping: false, at: place)
         case YAML_MAPPING_START_EVENT:
-            refuseAnchor(event.data.mapping_start.anchor, line: line, column: column)
-            enterNode(key: nil, kind: "a mapping", line: line, column: column)
+            refuseAnchor(event.data.mapping_start.anchor, at: place)
+            enterNode(key: nil, kind: "a mapping", at: place)
             if stack.isEmpty && documents == 1 { rootKeys = [] }
-            open(isMapping: true, line: line, column: column)
+            open(isMapping: true, at: place)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             stack.removeLast()
             leaveNode()
@@ -121,21 +125,21 @@ private struct Scan {
 
     /// At the start of every node: where its mapping expects a key, the node is that key. `kind` is
     /// nil for an alias (refused already).
-    private mutating func enterNode(key: String?, kind: String?, line: Int, column: Int) {
+    private mutating func enterNode(key: String?, kind: String?, at place: Place) {
         guard isKeyNext else { return }
         let top = stack.count - 1
         guard let key else {
-            if let kind { refuse(.wrongType, "expected a key in a mapping to be a plain value such as a string, found \(kind)", line: line, column: column) }
+            if let kind { refuse(.wrongType, "expected a key in a mapping to be a plain value such as a string, found \(kind)", at: place) }
             return
         }
         if top == 0 && documents == 1 && rootKeys != nil { rootKeys?.append(key) }
         guard let first = stack[top].keys[key] else {
-            stack[top].keys[key] = line
+            stack[top].keys[key] = place.line
             return
         }
         let shown = Excerpt.clip(key, to: 60)
-        if refuse(.duplicate, "duplicate key '\(shown)' (first at line \(first)); a key may appear once in a mapping", line: line, column: column) {
-            quotes.append((problems.count - 1, line, offset))
+        if refuse(.duplicate, "duplicate key '\(shown)' (first at line \(first)); a key may appear once in a mapping", at: place) {
+            quotes.append((problems.count - 1, place.line, place.offset))
         }
     }
 
@@ -145,24 +149,24 @@ private struct Scan {
         stack[top].expectingKey.toggle()
     }
 
-    private mutating func open(isMapping: Bool, line: Int, column: Int) {
+    private mutating func open(isMapping: Bool, at place: Place) {
         if stack.count == YAMLScreen.maxDepth && !tooDeep {
             tooDeep = true
-            refuse(.invalidValue, "nesting deeper than \(YAMLScreen.maxDepth) levels; \(what) needs far fewer", line: line, column: column)
+            refuse(.invalidValue, "nesting deeper than \(YAMLScreen.maxDepth) levels; \(what) needs far fewer", at: place)
         }
         stack.append(Frame(isMapping: isMapping))
     }
 
-    private mutating func refuseAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, line: Int, column: Int) {
+    private mutating func refuseAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, at place: Place) {
         guard let anchor else { return }
         refuse(.invalidValue, "YAML anchors (&\(Self.name(anchor))) are not supported in \(what); write the value out where it is used",
-               line: line, column: column)
+               at: place)
     }
 
     /// Records a problem unless the cap is reached; true if it was recorded.
     @discardableResult
-    private mutating func refuse(_ code: LLMBenchError.Code, _ message: String, line: Int, column: Int) -> Bool {
-        let location = SourceLocation(file: path, line: line, column: column)
+    private mutating func refuse(_ code: LLMBenchError.Code, _ message: String, at place: Place) -> Bool {
+        let location = SourceLocation(file: path, line: place.line, column: place.column)
         guard problems.count < YAMLScreen.maxProblems else {
             omitted += 1
             if firstOmitted == nil { firstOmitted = location }
@@ -179,9 +183,9 @@ private struct Scan {
         if parser.error == YAML_READER_ERROR {
             // A reader error has a byte offset instead of a mark.
             let (line, column) = Self.lineAndColumn(ofByte: min(parser.problem_offset, input.count), in: input)
-            refuse(.invalidFile, message, line: line, column: column)
+            refuse(.invalidFile, message, at: Place(line: line, column: column))
         } else {
-            refuse(.invalidFile, message, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+            refuse(.invalidFile, message, at: Place(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1))
         }
     }
 
