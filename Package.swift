@@ -70,5 +70,13 @@ let package = Package(
         .target(name: "LLMBenchFakeServers", path: "Tests/LLMBenchFakeServers", exclude: ["README.md"]),
         .executableTarget(name: "llmbench-fake-server", dependencies: ["LLMBenchFakeServers"], path: "Tests/FakeServerTool"),
         .testTarget(name: "FakeServerTests", dependencies: ["LLMBenchFakeServers"]),
+
+        // Fuzz targets for the parsers of what others write (scripts/fuzz.sh builds them with
+        // libFuzzer into .build-fuzz); built plainly, each replays the files it is given.
+        .target(name: "LLMBenchFuzzSupport", path: "Tests/Fuzz/Support"),
+        .executableTarget(name: "fuzz-suite", dependencies: ["LLMBenchCore", "LLMBenchFuzzSupport"], path: "Tests/Fuzz/Suite"),
+        .executableTarget(name: "fuzz-sse", dependencies: ["LLMBenchPluginKit", "LLMBenchFuzzSupport"], path: "Tests/Fuzz/SSE"),
+        .executableTarget(name: "fuzz-json", dependencies: ["LLMBenchPluginKit", "LLMBenchFuzzSupport"], path: "Tests/Fuzz/PluginJSON"),
+        .executableTarget(name: "fuzz-core-json", dependencies: ["LLMBenchCore", "LLMBenchFuzzSupport"], path: "Tests/Fuzz/CoreJSON"),
     ]
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md and CI run it: set-up, a build of every product (the tests
-# dlopen the real plugin libraries and run the real `llmbench`), then `swift test`.
+# dlopen the real plugin libraries and run the real `llmbench`), then `swift test`, then 20 s of
+# fuzzing for each fuzz target (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
@@ -11,3 +12,5 @@ swift build --build-tests
 timing='TimingAccuracyTests|ChunkStampAccuracyTests|measuresFromTheRequestToTheLastByte'
 swift test --skip-build --skip "$timing"
 swift test --skip-build --filter "$timing"
+# Last, bounded fuzzing of the parsers of what others write (a separate build in .build-fuzz).
+bash scripts/fuzz.sh 20

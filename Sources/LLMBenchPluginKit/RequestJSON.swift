@@ -8,6 +8,9 @@ struct RequestJSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var at = 0
     private var depth = 0
+    /// Objects and arrays nest less deep than this: the readers recurse, and a thread's stack is
+    /// short (a server's chunk of brackets would otherwise crash the process).
+    static let maxDepth = 256
 
     static func object(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> [String: Any] {
         var reader = RequestJSONReader(bytes: buffer)
@@ -49,9 +52,8 @@ struct RequestJSONReader {
         guard let c = current else { throw Failure(offset: at, message: "unexpected end") }
         switch c {
         case UInt8(ascii: "{"):
-            depth += 1
-            defer { depth -= 1 }
-            guard depth < 256 else { throw Failure(offset: at, message: "too deep") }
+            try enter()
+            defer { leave() }
             at += 1
             var object: [String: Any] = [:]
             whitespace()
@@ -67,9 +69,8 @@ struct RequestJSONReader {
             } while try more(closing: UInt8(ascii: "}"))
             return object
         case UInt8(ascii: "["):
-            depth += 1
-            defer { depth -= 1 }
-            guard depth < 256 else { throw Failure(offset: at, message: "too deep") }
+            try enter()
+            defer { leave() }
             at += 1
             var array: [Any] = []
             whitespace()
@@ -87,6 +88,14 @@ struct RequestJSONReader {
         default: return try number()
         }
     }
+
+    /// Into an object or array, refusing one nested `maxDepth` deep; `leave()` when out of it.
+    mutating func enter() throws(Failure) {
+        guard depth + 1 < Self.maxDepth else { throw Failure(offset: at, message: "too deep") }
+        depth += 1
+    }
+
+    mutating func leave() { depth -= 1 }
 
     /// After an item: true on ',', false on the closing bracket.
     mutating func more(closing: UInt8) throws(Failure) -> Bool {

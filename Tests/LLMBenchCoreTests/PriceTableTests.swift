@@ -49,6 +49,23 @@ struct PriceTableTests {
         }
     }
 
+    @Test func refusesAliasesAndDuplicateKeysAtTheirPlaces() {
+        let bad = """
+            version: 1
+            prices:
+              - {plugin: openai, model: m, effective: 2024-01-01, input: &in 5, output: *in}
+              - {plugin: openai, model: n, model: o, effective: 2024-01-01, input: 5, output: 15}
+            """
+        do {
+            _ = try PriceTable.parse(bad, path: "bad.yaml")
+            Issue.record("expected errors")
+        } catch {
+            let messages = error.errors.map(\.description)
+            #expect(messages.contains("bad.yaml:3:77: error: YAML aliases (*in) are not supported in a price table; write the value out"))
+            #expect(messages.contains { $0.hasPrefix("bad.yaml:4:32: error: duplicate key 'model' (first at line 4)") })
+        }
+    }
+
     @Test func shippedPriceTablesParseAndCoverTheMainProviders() throws {
         let dir = TestFiles.repo("Suites/pricing")
         var plugins: Set<String> = []

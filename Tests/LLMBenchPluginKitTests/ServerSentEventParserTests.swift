@@ -108,6 +108,29 @@ struct JSONPathTests {
         #expect((full["usage"] as? [String: Any])?.integer("prompt_tokens") == found[5] as? Int)
     }
 
+    /// Found while writing the fuzz target (Tests/Fuzz/PluginJSON): brackets nested ten thousand
+    /// deep under a key no path takes overflowed the stack while being skipped (a segfault that
+    /// takes the whole engine down); the corpus keeps the input as fuzz-json/deep-skipped.json.
+    @Test func refusesNestingTooDeepToSkipAndSkipsWhatTheFullReaderAccepts() throws {
+        let deep = #"{"x":"# + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}"
+        #expect(throws: JSONReader.Failure.self) { try JSONReader.values(at: [["y"]], in: deep) }
+        let deepest = #"{"x":"# + String(repeating: "[", count: 254) + String(repeating: "]", count: 254) + #","y":1}"#
+        #expect(try JSONReader.values(at: [["y"]], in: deepest).first as? Int == 1)
+        _ = try JSONReader.object(deepest)
+    }
+
+    /// Found by fuzz-json: the whole-document reader takes a raw control character in a string (as
+    /// it always has, from servers that send one), the path reader refused it; now they agree.
+    @Test func readsRawControlCharactersInStringsAsTheFullReaderDoes() throws {
+        let text = "{\"a\":\"tab\there\u{0}\",\"b\":1}"
+        let found = try JSONReader.values(at: [["a"], ["b"]], in: text)
+        #expect(found[0] as? String == "tab\there\u{0}")
+        #expect(found[1] as? Int == 1)
+        #expect(try JSONReader.object(text)["a"] as? String == "tab\there\u{0}")
+        let scalar = try JSONReader.values(at: [["b"]], in: " \"just stt\u{0}\u{0}\u{0}ring\" ")
+        #expect(scalar.count == 1 && scalar[0] == nil)
+    }
+
     @Test(arguments: [#"{"a":[1,2}"#, #"{"a":"unterminated}"#, #"{"a":1} x"#, #"{"a" 1}"#, #"{"a":tru}"#])
     func refusesWhatTheFullParserRefuses(_ text: String) {
         #expect(throws: JSONReader.Failure.self) { try JSONReader.values(at: [["b"]], in: text) }

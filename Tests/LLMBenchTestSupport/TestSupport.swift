@@ -217,3 +217,46 @@ public enum CCompiler {
         guard result.status == 0 else { throw Failure(description: "cc failed: \(result.stderr)") }
     }
 }
+
+/// Suites written to hurt (issue 7), for the parser's tests and the command line's.
+public enum HostileYAML {
+    /// `x0: &a0 lol`, then `levels` lines `xi: &ai [*a(i-1) × 10]`: 10^levels leaves when expanded.
+    public static func aliasBomb(levels: Int, indent: String) -> String {
+        var lines = ["\(indent)x0: &a0 lol"]
+        for i in 1...levels {
+            lines.append("\(indent)x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A bomb in a provider's options (its first alias at 10:16). The unknown top-level key
+    /// `colour` would be reported by anything that composed the file.
+    public static func bombInOptions(levels: Int) -> String {
+        """
+        version: 1
+        name: bomb
+        colour: red
+        providers:
+          - id: a
+            plugin: mock
+            model: m
+            options:
+        \(aliasBomb(levels: levels, indent: "      "))
+        tests:
+          - {name: t, prompt: p}
+        """
+    }
+
+    /// A valid suite of about `bytes` bytes whose key `name` is given twice, on lines 2 and 3.
+    public static func hugeSuiteWithADuplicate(bytes: Int) -> String {
+        var lines = ["version: 1", "name: big", "name: again", "providers:", "  - {id: a, plugin: mock, model: m}", "tests:"]
+        var size = 0, i = 0
+        while size < bytes {
+            let line = "  - {name: t\(i), prompt: 'What is \(i) plus \(i)? Answer with digits only, please.', expected: '\(2 * i)'}"
+            lines.append(line)
+            size += line.utf8.count + 1
+            i += 1
+        }
+        return lines.joined(separator: "\n")
+    }
+}

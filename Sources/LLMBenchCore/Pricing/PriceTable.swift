@@ -135,7 +135,7 @@ public struct PriceTable: Sendable {
     static let entryKeys = ["plugin", "model", "effective", "input", "output", "cached_input", "cache_write", "reasoning", "source"]
 
     public static func parse(_ text: String, path: String) throws(LLMBenchErrors) -> PriceTable {
-        var doc = YAMLDocument(path: path)
+        var doc = YAMLDocument(path: path, what: "a price table")
         guard let root = doc.compose(text),
               let top = doc.mapping(root, what: "the price table", allowed: ["version", "description", "prices"])
         else { throw LLMBenchErrors(doc.problems) }

@@ -20,7 +20,9 @@ public struct SuiteParser {
 
     private let readFile: FileReader
 
-    public init(readFile: @escaping FileReader = { path, _ in throw LLMBenchError(.invalidFile, "includes are not available here: \(path)") }) {
+    /// `readFile` decides which files may be included and throws an LLMBenchError whose message
+    /// says why one may not (it follows "cannot include '<path>': ").
+    public init(readFile: @escaping FileReader = { _, _ in throw LLMBenchError(.invalidFile, "includes are not available here") }) {
         self.readFile = readFile
     }
 
@@ -33,7 +35,7 @@ public struct SuiteParser {
     }
 
     public func parse(_ text: String, path: String) throws(LLMBenchErrors) -> Suite {
-        var doc = YAMLDocument(path: path)
+        var doc = YAMLDocument(path: path, what: "a suite")
         guard let root = doc.compose(text) else { throw LLMBenchErrors(doc.problems) }
         guard let top = doc.mapping(root, what: "the suite", allowed: Self.topKeys) else { throw LLMBenchErrors(doc.problems) }
         checkVersion(top["version"], parent: root, doc: &doc)
@@ -59,7 +61,7 @@ public struct SuiteParser {
         // Included tests first, with the suite's final defaults, each reported in its own file.
         var tests: [TestCase] = []
         for (node, includedPath) in includedTests {
-            var inner = YAMLDocument(path: includedPath)
+            var inner = YAMLDocument(path: includedPath, what: "a suite")
             if let test = parseTest(node, defaults: defaults, doc: &inner) { tests.append(test) }
             for problem in inner.problems { doc.problem(problem) }
         }
@@ -104,15 +106,24 @@ public struct SuiteParser {
                               defaults: inout Defaults, tests: inout [(node: Node, path: String)], doc: inout YAMLDocument)
     {
         let file: (path: String, text: String)
+        let shown = Excerpt.clip(includePath, to: 200)
         do {
             file = try readFile(includePath, path)
         } catch {
-            doc.problem(.invalidFile, "cannot read included file '\(includePath)': \(error)", at: node)
+            doc.problem(.invalidFile, "cannot include '\(shown)': \((error as? LLMBenchError)?.message ?? "\(error)")", at: node)
             return
         }
-        var inner = YAMLDocument(path: file.path)
+        // Nothing of an included file is quoted until it looks like a suite file: anything else
+        // (a list of accounts, say) would be echoed back as unknown keys.
+        let screen = YAMLScreen(file.text, path: file.path, what: "a suite")
+        guard screen.rootKeys?.contains("version") == true else {
+            doc.problem(.invalidFile, "cannot include '\(shown)': it is not a suite file (a YAML mapping with 'version: 1'); its content is not shown",
+                        at: node)
+            return
+        }
+        var inner = YAMLDocument(path: file.path, what: "a suite")
         defer { for problem in inner.problems { doc.problem(problem) } }
-        guard let root = inner.compose(file.text),
+        guard let root = inner.compose(screen),
               let top = inner.mapping(root, what: "an included file", allowed: Self.includeKeys) else { return }
         checkVersion(top["version"], parent: root, doc: &inner)
         if let node = top["providers"] { providers += parseProviders(node, doc: &inner) }

@@ -5,30 +5,48 @@ import Yams
 /// each with file:line:column and what was expected.
 struct YAMLDocument {
     let path: String
+    /// The kind of file, for messages: "a suite", "a price table".
+    let what: String
     private(set) var problems: [LLMBenchError] = []
 
-    init(path: String) { self.path = path }
+    init(path: String, what: String) {
+        self.path = path
+        self.what = what
+    }
 
-    /// Parses the text; a syntax error becomes a problem and the result is nil.
-    mutating func compose(_ text: String) -> Node? {
+    /// Screens the text (YAMLScreen) and composes it only if the screen found nothing; nil, with
+    /// the problems recorded, otherwise. Keys are then unique scalars and nothing is an alias.
+    mutating func compose(_ text: String) -> Node? { compose(YAMLScreen(text, path: path, what: what)) }
+
+    mutating func compose(_ screen: YAMLScreen) -> Node? {
+        guard screen.problems.isEmpty else {
+            problems += screen.problems
+            return nil
+        }
         do {
-            return try Yams.compose(yaml: text)
+            if let root = try Yams.compose(yaml: screen.text) { return root }
+            problems.append(LLMBenchError(.invalidFile, "the file is empty; expected \(what) starting with 'version: 1'",
+                                          at: SourceLocation(file: path, line: 1, column: 1)))
         } catch let error as YamlError {
             problems.append(Self.syntaxError(error, path: path))
         } catch {
-            problems.append(LLMBenchError(.invalidFile, "\(error)", at: SourceLocation(file: path, line: 1, column: 1)))
+            problems.append(LLMBenchError(.invalidFile, "unreadable YAML", at: SourceLocation(file: path, line: 1, column: 1)))
         }
         return nil
     }
 
+    /// What Yams found after the screen passed (a second document, say), in its fixed words: its
+    /// descriptions quote the file, at any length.
     private static func syntaxError(_ error: YamlError, path: String) -> LLMBenchError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.joined(separator: ": ")
             return LLMBenchError(.invalidFile, "YAML syntax: \(what)", at: SourceLocation(file: path, line: mark.line, column: mark.column))
+        case .duplicatedKeysInMapping(_, let context):
+            return LLMBenchError(.duplicate, "duplicate keys in a mapping", at: SourceLocation(file: path, line: context.mark.line, column: context.mark.column))
         default:
-            return LLMBenchError(.invalidFile, "YAML: \(error)", at: SourceLocation(file: path, line: 1, column: 1))
+            return LLMBenchError(.invalidFile, "unreadable YAML", at: SourceLocation(file: path, line: 1, column: 1))
         }
     }
 
@@ -55,7 +73,8 @@ struct YAMLDocument {
         }
     }
 
-    /// The pairs of a mapping, checked against the keys allowed. Reports duplicates and unknown keys.
+    /// The pairs of a mapping, checked against the keys allowed; reports unknown keys (duplicates
+    /// never get this far: see compose).
     mutating func mapping(_ node: Node, what: String, allowed: [String]) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             problem(.wrongType, "expected \(what) to be a mapping, found \(Self.describe(node))", at: node)
@@ -67,13 +86,9 @@ struct YAMLDocument {
                 problem(.wrongType, "expected a string key in \(what), found \(Self.describe(key))", at: key)
                 continue
             }
-            if result[name] != nil {
-                problem(.duplicate, "duplicate key '\(name)' in \(what)", at: key)
-                continue
-            }
             if !allowed.contains(name) {
                 let hint = Spelling.closest(to: name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                problem(.unknownKey, "unknown key '\(name)' in \(what)\(hint); expected one of: \(allowed.joined(separator: ", "))", at: key)
+                problem(.unknownKey, "unknown key '\(Excerpt.clip(name, to: 60))' in \(what)\(hint); expected one of: \(allowed.joined(separator: ", "))", at: key)
                 continue
             }
             result[name] = value
@@ -168,7 +183,6 @@ struct YAMLDocument {
                     problem(.wrongType, "expected a string key, found \(Self.describe(key))", at: key)
                     continue
                 }
-                if out[name] != nil { problem(.duplicate, "duplicate key '\(name)'", at: key) }
                 if let v = json(value) { out[name] = v }
             }
             return .object(out)

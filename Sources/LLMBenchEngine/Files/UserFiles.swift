@@ -16,11 +16,8 @@ public enum UserFiles {
     public static func loadSuite(_ path: String) throws(LLMBenchErrors) -> Suite {
         let text: String
         do { text = try readText(path) } catch { throw LLMBenchErrors([error]) }
-        let parser = SuiteParser { include, from in
-            let base = (from as NSString).deletingLastPathComponent
-            let resolved = include.hasPrefix("/") ? include : ((base as NSString).appendingPathComponent(include) as NSString).standardizingPath
-            return (resolved, try readText(resolved))
-        }
+        let includes = SuiteIncludes(suitePath: path)
+        let parser = SuiteParser { include, from in try includes.read(include, from: from) }
         return try parser.parse(text, path: path)
     }
 

@@ -1,0 +1,69 @@
+import Foundation
+import LLMBenchCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the files a suite includes, and only files a suite may include: regular files in the
+/// folder of the top-level suite file or below it (judged on the path as written and again with
+/// symbolic links resolved on both sides), of at most `maxBytes`, in UTF-8. Whether the text is a
+/// suite is the parser's question (SuiteParser). A refusal's message says why in words of its own,
+/// never with anything read from the file. Paths are relative to the including file.
+struct SuiteIncludes {
+    static let maxBytes = 4 * 1024 * 1024
+    static let rule = "a suite may include only files in its folder or below it"
+
+    /// The top-level suite's folder, absolute, as written and with its links resolved.
+    let folder: String
+    let resolvedFolder: String
+
+    init(suitePath: String) {
+        folder = (Self.lexical(suitePath) as NSString).deletingLastPathComponent
+        resolvedFolder = Self.resolved(folder) ?? folder
+    }
+
+    func read(_ include: String, from includingFile: String) throws(LLMBenchError) -> (path: String, text: String) {
+        let base = (Self.lexical(includingFile) as NSString).deletingLastPathComponent
+        let path = Self.lexical(include.hasPrefix("/") ? include : (base as NSString).appendingPathComponent(include))
+        guard Self.isInside(path, folder) else { throw refusal("it is outside the suite's folder \(folder); \(Self.rule)") }
+        guard let target = Self.resolved(path) else { throw refusal("no such file") }
+        guard Self.isInside(target, resolvedFolder) else {
+            throw refusal("it leads outside the suite's folder \(folder) through a symbolic link; \(Self.rule)")
+        }
+        // Checked before opening: opening a FIFO or a device could block or never end.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: target)
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else { throw refusal("it is not a regular file") }
+        guard let handle = FileHandle(forReadingAtPath: target) else { throw refusal("it cannot be read") }
+        defer { try? handle.close() }
+        // One byte more than allowed tells a file that is too large, whatever its size claims.
+        let data = (try? handle.read(upToCount: Self.maxBytes + 1)) ?? Data()
+        guard data.count <= Self.maxBytes else { throw refusal("it is larger than \(Self.maxBytes / 1024 / 1024) MiB, the most a suite file may be") }
+        guard let text = String(data: data, encoding: .utf8) else { throw refusal("it is not UTF-8 text") }
+        return (path, text)
+    }
+
+    private func refusal(_ reason: String) -> LLMBenchError { LLMBenchError(.invalidFile, reason) }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        folder == "/" || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    /// Absolute, with "." and ".." taken away by the text alone (no link is followed).
+    static func lexical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The path with every symbolic link resolved; nil if it does not exist.
+    static func resolved(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
