@@ -98,7 +98,7 @@ public struct Runner {
         let provider = prepared.providers[item.provider]
         let startedAt = WallClock.nowUnix()
         var request = prepared.requestPrefixes[item.test * prepared.providers.count + item.provider]
-        request.append(contentsOf: "\(item.repeatIndex)}}".utf8)
+        request.append(contentsOf: requestEnd(repeatIndex: item.repeatIndex))
         let attempts = Attempts.run(policy: provider.config.retry, redactor: prepared.redactor) {
             provider.instance.complete(requestJSON: request, timeouts: provider.config.timeouts)
         }
@@ -154,27 +154,27 @@ public struct Runner {
         result.passed = outcomes.count == test.scorers.count && outcomes.allSatisfy(\.passed)
     }
 
-    /// The request without its repeat number, which is the last thing in it (keys are sorted, and
-    /// `test.repeat` sorts last): the plan reuses it for every repeat of a test × provider.
+    /// The request up to its repeat number (Docs/plugin-abi.md "Completion request"), built once per
+    /// test × provider and reused for every repeat: `requestEnd` appends the number and closes it.
+    /// Written field by field, so `test.repeat` comes last by construction, whatever keys the other
+    /// objects hold or however a writer would order them.
     static func requestPrefix(test: TestCase, provider: ProviderConfig) -> [UInt8] {
-        let full = requestJSON(test: test, provider: provider, repeatIndex: 0)
-        return Array(full.dropLast("0}}".utf8.count))
+        var w = JSONWriter()
+        w.raw("{")
+        w.key("messages", first: true)
+        w.write(.array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }))
+        w.key("model"); w.string(provider.model)
+        w.key("options"); w.write(.object(provider.options.merging(test.options) { _, testValue in testValue }))
+        w.key("test"); w.raw("{")
+        w.key("category", first: true); w.string(test.category)
+        w.key("expected"); w.write(.array(test.expected.map { .string($0) }))
+        w.key("name"); w.string(test.name)
+        w.key("repeat")
+        return w.bytes
     }
 
-    /// The provider request (Docs/plugin-abi.md "Completion request").
-    static func requestJSON(test: TestCase, provider: ProviderConfig, repeatIndex: Int) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.write(.object([
-            "model": .string(provider.model),
-            "messages": .array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
-            "options": .object(provider.options.merging(test.options) { _, testValue in testValue }),
-            "test": .object([
-                "name": .string(test.name), "category": .string(test.category),
-                "expected": .array(test.expected.map { .string($0) }), "repeat": JSONValue(repeatIndex),
-            ]),
-        ]))
-        return writer.bytes
-    }
+    /// The repeat number and the two objects it closes.
+    static func requestEnd(repeatIndex: Int) -> [UInt8] { Array("\(repeatIndex)}}".utf8) }
 }
 
 /// Results in plan order, filled in by many threads.
