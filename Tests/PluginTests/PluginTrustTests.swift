@@ -52,6 +52,24 @@ struct PluginTrustTests {
         #expect(saved["verdicts"]?.objectValue?.values.contains { $0["probe"]?.stringValue?.hasPrefix("llmbench-probe: table 1 ") == true } == true)
     }
 
+    /// New libraries are probed in parallel; the cache file must end up with every verdict (its
+    /// writers take turns, each writing all it knows), so a second catalog probes nothing.
+    @Test func parallelProbesLeaveEveryVerdictInTheCacheFile() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins")
+        for i in 0..<6 { _ = try buildFixture("many\(i)", in: folder, flags: ["-DPLUGIN_ID_VALUE=\"many\(i)\""]) }
+        let cache = dir.file("cache/plugin-probes.json")
+        let first = Self.catalog(cacheFile: cache)
+        first.loadAll(from: [folder])
+        #expect(first.plugins.count == 6)
+        let saved = try JSONValue.parse(try String(contentsOfFile: cache, encoding: .utf8))
+        #expect(saved["verdicts"]?.objectValue?.count == 6)
+        // With the probe unavailable, only cached verdicts can let the libraries in.
+        let second = PluginCatalog(probe: PluginProbe(executable: nil, cacheFile: cache))
+        second.loadAll(from: [folder])
+        #expect(second.plugins.count == 6, "\(second.refused)")
+    }
+
     /// The probe reports the table's facts, so a library the ABI checks refuse never runs a
     /// constructor in this process; one that passes is loaded here as well.
     @Test func aLibraryOfAnotherABIIsNeverLoadedIntoThisProcess() throws {

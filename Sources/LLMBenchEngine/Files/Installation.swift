@@ -8,8 +8,7 @@ public enum Installation {
     public enum Data: String, Sendable {
         case pricing, suites
 
-        /// The folder in an installed prefix (under share/llmbench) and in the source tree.
-        var installedName: String { rawValue }
+        /// The folder in the source tree; installed, it is share/llmbench/<rawValue>.
         var sourceTreePath: String { self == .pricing ? "Suites/pricing" : "Suites" }
     }
 
@@ -27,7 +26,7 @@ public enum Installation {
             return fm.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
         }
         let exeDir = (executablePath as NSString).deletingLastPathComponent
-        let installed = ((exeDir as NSString).appendingPathComponent("../share/llmbench/\(data.installedName)") as NSString).standardizingPath
+        let installed = ((exeDir as NSString).appendingPathComponent("../share/llmbench/\(data.rawValue)") as NSString).standardizingPath
         if isDirectory(installed) { return installed }
         // A build folder: walk up to the checkout (the folder with Package.swift and Suites/).
         var dir = exeDir

@@ -23,6 +23,7 @@ public final class PluginProbe: Sendable {
 
     private let verdicts = Mutex<[String: Verdict]>([:])
     private let cacheLoaded = Mutex<Bool>(false)
+    private let writing = Mutex<Bool>(false)
 
     public init(executable: String? = PluginProbe.findExecutable(), cacheFile: String? = nil, timeoutMs: Int = 5_000) {
         self.executable = executable
@@ -87,23 +88,35 @@ public final class PluginProbe: Sendable {
 
     // MARK: The cache file: {"version": 2, "verdicts": {identity: {"probe": report} | {"unsafe": reason}}}
 
+    /// The first caller reads the file while the others wait, so that no probe runs for a verdict
+    /// the file already holds (the catalog asks for verdicts from several threads at once).
     private func loadCacheOnce() {
-        guard let cacheFile, cacheLoaded.withLock({ loaded in defer { loaded = true }; return !loaded }) else { return }
-        guard let data = FileManager.default.contents(atPath: cacheFile), let text = String(data: data, encoding: .utf8),
-              let json = try? JSONValue.parse(text), json["version"] == 2, case .object(let entries)? = json["verdicts"] else { return }
-        verdicts.withLock { known in
-            for (key, value) in entries {
-                if let reason = value["unsafe"]?.stringValue {
-                    known[key] = .unsafe(reason)
-                } else if let report = value["probe"]?.stringValue, let facts = PluginTableFacts(probeOutput: report) {
-                    known[key] = .safe(facts)
+        guard let cacheFile else { return }
+        cacheLoaded.withLock { loaded in
+            guard !loaded else { return }
+            loaded = true
+            guard let data = FileManager.default.contents(atPath: cacheFile), let text = String(data: data, encoding: .utf8),
+                  let json = try? JSONValue.parse(text), json["version"] == 2, case .object(let entries)? = json["verdicts"] else { return }
+            verdicts.withLock { known in
+                for (key, value) in entries {
+                    if let reason = value["unsafe"]?.stringValue {
+                        known[key] = .unsafe(reason)
+                    } else if let report = value["probe"]?.stringValue, let facts = PluginTableFacts(probeOutput: report) {
+                        known[key] = .safe(facts)
+                    }
                 }
             }
         }
     }
 
+    /// Writes every verdict known. Writers take turns and each takes its snapshot in its turn, so a
+    /// slower writer can never replace the file with fewer verdicts than an earlier one wrote.
     private func saveCache() {
         guard let cacheFile else { return }
+        writing.withLock { _ in write(cacheFile) }
+    }
+
+    private func write(_ cacheFile: String) {
         let entries = verdicts.withLock { known in
             known.mapValues { verdict -> JSONValue in
                 switch verdict {
