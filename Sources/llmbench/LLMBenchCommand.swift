@@ -10,6 +10,8 @@ enum Exit {
     static let aborted = ExitCode(3)
     /// A plugin ended the process with exit() during a run (ExitGuard).
     static let pluginExited = ExitCode(4)
+    /// The run stopped before a request that would have passed its budget.
+    static let budgetStopped = ExitCode(5)
 }
 
 @main

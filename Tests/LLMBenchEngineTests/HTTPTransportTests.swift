@@ -32,7 +32,7 @@ struct HTTPTransportTests {
                         timeouts: TransportTimeouts = TransportTimeouts(connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000, totalMs: 20_000),
                         stopAfterBytes: Int? = nil, maxTokens: Int = 100, keepsBody: Bool = true, emitsBodyAsText: Bool = false) -> Exchange
     {
-        let collector = CallCollector(timeouts: timeouts)
+        let collector = CallCollector(timeouts: timeouts, run: nil)
         let received = Received()
         received.stopAfterBytes = stopAfterBytes
         received.keepsBody = keepsBody

@@ -49,7 +49,7 @@ struct AnswerLimitTests {
     }
 
     @Test func errorMessagesAndFinishReasonsAreCutToo() {
-        let collector = CallCollector(timeouts: TransportTimeouts())
+        let collector = CallCollector(timeouts: TransportTimeouts(), run: nil)
         // Twice the limit in two-byte characters; the limit is even, so the cut ends a character.
         _ = Array(String(repeating: "é", count: ResponseLimits.errorMessageBytes).utf8)
             .withUnsafeBytes { collector.receive(kind: LLMBENCH_EVENT_ERROR, $0) }

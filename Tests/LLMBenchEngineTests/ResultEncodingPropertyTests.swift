@@ -87,7 +87,8 @@ struct ResultEncodingPropertyTests {
                 },
                 output: text(), reasoning: maybe { $0.text() }, truncated: chance(10), finishReason: maybe { $0.text() },
                 attempts: int(1...5), waitMs: double(), http: maybe { $0.http() }, chunkGapsMs: (0..<int(0...6)).map { _ in double() },
-                simulated: chance(50), startedAt: Double(int(1_600_000_000...1_900_000_000)) + Double(int(0...999_999)) / 1e6)
+                simulated: chance(50), startedAt: Double(int(1_600_000_000...1_900_000_000)) + Double(int(0...999_999)) / 1e6,
+                cached: chance(20), warmup: chance(10))
             // A log of one first-time success with no wait is kept as no log at all (the result is that
             // attempt); generate logs of two or more, or none.
             if chance(40) {

@@ -176,10 +176,12 @@ struct RunnerTests {
         }
         let prepared = PreparedRun(suite: suite, providers: providers, scorers: [:], prices: PriceSnapshot(date: "", entries: []),
                                    notices: [], redactor: SecretRedactor(secrets: []))
-        let plan = Runner(prepared: prepared, options: .init(concurrency: 2)).plan()
+        let plan = prepared.plan(for: prepared.runPlan(settings: RunSettings())).items
         #expect(plan.count == 9)
         #expect(prepared.plannedCount == 9)
         #expect(Set(plan.map { "\($0.test)-\($0.provider)-\($0.repeatIndex)" }).count == 9)
+        #expect(plan.map(\.sequence) == Array(0..<9), "sequence numbers are the items' places in the plan")
+        #expect(plan.prefix(3).map(\.provider) == [0, 1, 2], "providers take turns on each test")
     }
 
     @Test func findsTheCredentialsWrittenIntoAURL() {

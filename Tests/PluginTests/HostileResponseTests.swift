@@ -54,7 +54,7 @@ struct HostileResponseTests {
         #expect(outcome.results.first?.output.allSatisfy { $0 == "€" } == true, "no character was split")
     }
 
-    static func expectStoredCut(_ outcome: Runner.Outcome, _ store: SQLiteResultStore, keptBytes: Int) throws {
+    static func expectStoredCut(_ outcome: TestRunOutcome, _ store: SQLiteResultStore, keptBytes: Int) throws {
         let result = try #require(outcome.results.first)
         #expect(result.truncated)
         #expect(result.error?.kind == .malformedResponse)

@@ -4,16 +4,31 @@ import LLMBenchEngine
 import LLMBenchTestSupport
 import Testing
 
+/// A finished run as the tests look at it: the runner's outcome and the results read back from
+/// the store, in plan order (the runner keeps none).
+struct TestRunOutcome {
+    var outcome: Runner.Outcome
+    var results: [BenchResult]
+    var run: RunInfo { outcome.run }
+    var cancelled: Bool { outcome.cancelled }
+    var counts: RunCounts { outcome.counts }
+}
+
 /// Runs a suite built in memory against the built plugins, storing into a temporary SQLite file.
-func runSuite(_ yaml: String, extraPluginDirs: [String] = [], environment: [String: String] = [:],
-              concurrency: Int = 4) throws -> (Runner.Outcome, SQLiteResultStore, TemporaryDirectory)
+func runSuite(_ yaml: String, extraPluginDirs: [String] = [], environment: [String: String] = [:], concurrency: Int = 4,
+              settings: RunSettings? = nil, prices: PriceTable = PriceTable(), context: RunContext = RunContext(),
+              store: SQLiteResultStore? = nil) throws -> (TestRunOutcome, SQLiteResultStore, TemporaryDirectory)
 {
     let suite = try SuiteParser().parse(yaml, path: "inline.yaml")
-    let prepared = try RunPreparation(catalog: builtInCatalog(extra: extraPluginDirs), prices: PriceTable(), environment: environment).prepare(suite)
+    let prepared = try RunPreparation(catalog: builtInCatalog(extra: extraPluginDirs), prices: prices, environment: environment).prepare(suite)
     let dir = TemporaryDirectory()
-    let store = try SQLiteResultStore(path: dir.file("results.sqlite"))
-    let outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store)
-    return (outcome, store, dir)
+    let store = try store ?? SQLiteResultStore(path: dir.file("results.sqlite"))
+    let settings = settings ?? RunSettings(concurrency: concurrency)
+    let runPlan = prepared.runPlan(settings: settings)
+    let info = RunInfo(id: RunID.make(), suite: suite.name, suiteDigest: suite.digest, startedAt: WallClock.nowUnix(), prices: prepared.prices,
+                       concurrency: settings.concurrency, status: .running, plan: runPlan)
+    let outcome = try Runner(prepared: prepared, settings: settings, context: context).run(prepared.plan(for: runPlan), store: store, info: info)
+    return (TestRunOutcome(outcome: outcome, results: try store.results(runID: info.id)), store, dir)
 }
 
 struct MockProviderTests {

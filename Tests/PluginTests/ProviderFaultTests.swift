@@ -40,7 +40,7 @@ struct ProviderFaultTests {
             Case(api: api, scenario: "fault=content_type", status: .error, kind: .malformedResponse, attempts: 1),
             Case(api: api, scenario: "fault=400", status: .error, kind: .invalidRequest, attempts: 1),
             Case(api: api, scenario: "fault=403", status: .error, kind: .auth, attempts: 1),
-            Case(api: api, scenario: "fault=429", retry: "{max_attempts: 2}", status: .error, kind: .rateLimited, attempts: 2),
+            Case(api: api, scenario: "fault=429", retry: "{max_attempts: 2, rate_limited_max_attempts: 2}", status: .error, kind: .rateLimited, attempts: 2),
         ]
         if api == .anthropic {
             list.append(Case(api: api, scenario: "fault=529;fail_times=1;retry_after=0", status: .ok, kind: nil, attempts: 2))
@@ -55,7 +55,7 @@ struct ProviderFaultTests {
     /// One test ("Capital of France?", expected Paris, matched by contains) against one provider of
     /// `api` on `server`, with the scenario in the model name and `settings` added to the provider entry.
     static func run(_ api: FakeProviderServer.API, _ server: FakeProviderServer, scenario: String, settings: String = "options: {}")
-        throws -> (Runner.Outcome, SQLiteResultStore, TemporaryDirectory)
+        throws -> (TestRunOutcome, SQLiteResultStore, TemporaryDirectory)
     {
         let yaml = """
             version: 1

@@ -246,14 +246,22 @@ public struct BenchResult: Sendable, Equatable {
     public var simulated: Bool
     /// When the request started, as a Unix time in seconds.
     public var startedAt: Double
+    /// Answered from the store (`--cache`): it cost nothing in this run and its times were measured
+    /// in another, so it is kept out of latency statistics.
+    public var cached: Bool
+    /// A warm-up request (`warmup: N`): stored, but kept out of every statistic.
+    public var warmup: Bool
 
     public init(test: String, category: String, provider: String, plugin: String, model: String, repeatIndex: Int,
                 status: ResultStatus, error: RequestError? = nil, latencyMs: Double? = nil, ttftMs: Double? = nil,
                 ttfotMs: Double? = nil, usage: Usage? = nil, costUSD: Double? = nil, quality: Double? = nil,
                 passed: Bool = false, scores: [ScoreOutcome] = [], output: String = "", reasoning: String? = nil,
                 truncated: Bool = false, finishReason: String? = nil, attempts: Int = 1, attemptLog: [AttemptRecord] = [], waitMs: Double = 0,
-                http: HTTPInfo? = nil, chunkGapsMs: [Double] = [], simulated: Bool = false, startedAt: Double = 0)
+                http: HTTPInfo? = nil, chunkGapsMs: [Double] = [], simulated: Bool = false, startedAt: Double = 0,
+                cached: Bool = false, warmup: Bool = false)
     {
+        self.cached = cached
+        self.warmup = warmup
         self.attemptLog = attemptLog
         self.waitMs = waitMs
         self.http = http
@@ -318,11 +326,14 @@ public struct RunInfo: Sendable, Equatable {
     public var statusReason: String?
     /// What the run set out to do; nil for runs stored before plans were (schema 1).
     public var plan: RunPlan?
+    /// The suite file as given when the run started (for `--resume`); nil when unknown.
+    public var suitePath: String?
 
     public init(id: String, suite: String, suiteDigest: String, startedAt: Double, finishedAt: Double? = nil,
                 prices: PriceSnapshot, concurrency: Int = 1, notices: [String] = [], status: RunStatus = .complete,
-                statusReason: String? = nil, plan: RunPlan? = nil)
+                statusReason: String? = nil, plan: RunPlan? = nil, suitePath: String? = nil)
     {
+        self.suitePath = suitePath
         self.id = id
         self.suite = suite
         self.suiteDigest = suiteDigest

@@ -16,7 +16,7 @@ extension BenchResult {
             "cost_usd": JSONValue(costUSD), "quality": JSONValue(quality), "passed": .bool(passed),
             "scores": .array(scores.map(\.json)), "output": .string(output), "reasoning": JSONValue(reasoning),
             "finish_reason": JSONValue(finishReason), "attempts": JSONValue(attempts), "simulated": .bool(simulated),
-            "started_at": .number(startedAt), "truncated": .bool(truncated),
+            "started_at": .number(startedAt), "truncated": .bool(truncated), "cached": .bool(cached), "warmup": .bool(warmup),
         ]
         if usage == nil { object["tokens_estimated"] = .null }
         return .object(object)
@@ -44,7 +44,8 @@ extension BenchResult {
             attemptLog: Self.storedAttemptLog(json),
             waitMs: json["wait_ms"]?.doubleValue ?? 0, http: json["http"].flatMap { $0.isNull ? nil : HTTPInfo(json: $0) },
             chunkGapsMs: json["chunk_gaps_ms"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
-            simulated: json["simulated"]?.boolValue ?? false, startedAt: json["started_at"]?.doubleValue ?? 0)
+            simulated: json["simulated"]?.boolValue ?? false, startedAt: json["started_at"]?.doubleValue ?? 0,
+            cached: json["cached"]?.boolValue ?? false, warmup: json["warmup"]?.boolValue ?? false)
     }
 }
 
@@ -174,6 +175,7 @@ extension BenchResult {
         w.raw("]")
         key("attempts"); integer(attempts)
         key("cache_write_tokens"); integer(usage?.cacheWriteTokens)
+        key("cached"); w.raw(cached ? "true" : "false")
         key("cached_input_tokens"); integer(usage?.cachedInputTokens)
         key("category"); w.string(category)
         key("chunk_gaps_ms")
@@ -218,6 +220,7 @@ extension BenchResult {
         key("ttfot_ms"); number(ttfotMs)
         key("ttft_ms"); number(ttftMs)
         key("wait_ms"); w.number(waitMs)
+        key("warmup"); w.raw(warmup ? "true" : "false")
         w.raw("}")
     }
 }

@@ -13,6 +13,8 @@ public enum RunStatus: String, Sendable, Equatable, CaseIterable {
     case aborted
     /// Its process is gone without finishing the run: killed, crashed, or out of power.
     case killed
+    /// Stopped before a request that would have passed the budget; the rest never started.
+    case budgetStopped = "budget_stopped"
 
     public var isComplete: Bool { self == .complete }
 
@@ -22,6 +24,7 @@ public enum RunStatus: String, Sendable, Equatable, CaseIterable {
         case .complete: "complete"
         case .running: "running"
         case .storeFailed: "incomplete (store failed)"
+        case .budgetStopped: "incomplete (budget reached)"
         default: "incomplete (\(rawValue))"
         }
     }
@@ -58,11 +61,15 @@ public struct RunPlan: Sendable, Equatable {
     }
 
     public var providers: [String]
+    /// After sampling: the tests the run asks, in suite order.
     public var tests: [Test]
+    /// What the command line chose (limits, budget, cache, sample); nil for runs stored before it was.
+    public var settings: RunSettings?
 
-    public init(providers: [String], tests: [Test]) {
+    public init(providers: [String], tests: [Test], settings: RunSettings? = nil) {
         self.providers = providers
         self.tests = tests
+        self.settings = settings
     }
 
     public var count: Int { tests.reduce(0) { $0 + $1.repeats } * providers.count }
@@ -86,6 +93,7 @@ public struct RunPlan: Sendable, Equatable {
         .object([
             "providers": .array(providers.map { .string($0) }),
             "tests": .array(tests.map { .array([.string($0.name), .string($0.category), JSONValue($0.repeats)]) }),
+            "settings": settings?.json ?? .null,
         ])
     }
 
@@ -97,6 +105,6 @@ public struct RunPlan: Sendable, Equatable {
                   let repeats = fields[2].doubleValue else { return nil }
             parsed.append(Test(name: name, category: category, repeats: Int(repeats)))
         }
-        self.init(providers: providers, tests: parsed)
+        self.init(providers: providers, tests: parsed, settings: json["settings"].flatMap(RunSettings.init(json:)))
     }
 }

@@ -37,12 +37,24 @@ public struct ProviderConfig: Sendable, Equatable {
     /// The engine's, not the plugin's: retries and timeouts.
     public var retry: RetryPolicy
     public var timeouts: TransportTimeouts
+    /// Requests of this provider in flight at once (never more than the run's concurrency).
+    public var concurrency: Int?
+    public var rateLimit: RateLimit
+    /// What this provider may spend in one run, in USD.
+    public var budgetUSD: Double?
+    /// Requests sent before the measured ones, stored but kept out of every statistic.
+    public var warmup: Int
     public var location: SourceLocation?
 
     public init(id: String, plugin: String, model: String, apiKeyEnv: String? = nil, baseURL: String? = nil,
                 options: [String: JSONValue] = [:], retry: RetryPolicy = RetryPolicy(), timeouts: TransportTimeouts = TransportTimeouts(),
+                concurrency: Int? = nil, rateLimit: RateLimit = RateLimit(), budgetUSD: Double? = nil, warmup: Int = 0,
                 location: SourceLocation? = nil)
     {
+        self.concurrency = concurrency
+        self.rateLimit = rateLimit
+        self.budgetUSD = budgetUSD
+        self.warmup = warmup
         self.retry = retry
         self.timeouts = timeouts
         self.id = id

@@ -9,8 +9,10 @@ public struct SuiteParser {
 
     static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
     static let includeKeys = ["version", "description", "providers", "defaults", "tests"]
-    static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts"]
-    static let retryKeys = ["max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms"]
+    static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts", "concurrency",
+                               "rate_limit", "budget_usd", "warmup"]
+    static let rateLimitKeys = ["rpm", "tpm"]
+    static let retryKeys = ["max_attempts", "rate_limited_max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms"]
     static let timeoutKeys = ["connect_ms", "first_byte_ms", "idle_ms", "total_ms"]
     static let defaultsKeys = ["scorers", "repeat", "options", "category", "system"]
     static let scorerKeys = ["scorer", "threshold", "options"]
@@ -159,6 +161,8 @@ public struct SuiteParser {
             var retry = RetryPolicy()
             if let node = fields["retry"], let retryFields = doc.mapping(node, what: "retry", allowed: Self.retryKeys) {
                 retry.maxAttempts = doc.int(retryFields["max_attempts"], key: "max_attempts", in: "retry", min: 1) ?? retry.maxAttempts
+                retry.rateLimitedMaxAttempts = doc.int(retryFields["rate_limited_max_attempts"], key: "rate_limited_max_attempts", in: "retry", min: 1)
+                    ?? retry.rateLimitedMaxAttempts
                 retry.baseDelayMs = doc.int(retryFields["base_delay_ms"], key: "base_delay_ms", in: "retry", min: 0) ?? retry.baseDelayMs
                 retry.maxDelayMs = doc.int(retryFields["max_delay_ms"], key: "max_delay_ms", in: "retry", min: 0) ?? retry.maxDelayMs
                 retry.deadlineMs = doc.int(retryFields["deadline_ms"], key: "deadline_ms", in: "retry", min: 1) ?? retry.deadlineMs
@@ -170,9 +174,18 @@ public struct SuiteParser {
                 timeouts.idleMs = doc.int(t["idle_ms"], key: "idle_ms", in: "timeouts", min: 1) ?? timeouts.idleMs
                 timeouts.totalMs = doc.int(t["total_ms"], key: "total_ms", in: "timeouts", min: 1) ?? timeouts.totalMs
             }
+            let concurrency = doc.int(fields["concurrency"], key: "concurrency", in: "a provider", min: 1)
+            var rateLimit = RateLimit()
+            if let node = fields["rate_limit"], let r = doc.mapping(node, what: "rate_limit", allowed: Self.rateLimitKeys) {
+                rateLimit.requestsPerMinute = doc.double(r["rpm"], key: "rpm", in: "rate_limit", range: 0.001...1e9)
+                rateLimit.tokensPerMinute = doc.double(r["tpm"], key: "tpm", in: "rate_limit", range: 1...1e12)
+            }
+            let budget = doc.double(fields["budget_usd"], key: "budget_usd", in: "a provider", range: 0...1e9)
+            let warmup = doc.int(fields["warmup"], key: "warmup", in: "a provider", min: 0) ?? 0
             guard let id, let plugin, let model else { return nil }
             return ProviderConfig(id: id, plugin: plugin, model: model, apiKeyEnv: keyEnv, baseURL: baseURL,
-                                  options: options, retry: retry, timeouts: timeouts, location: doc.location(item))
+                                  options: options, retry: retry, timeouts: timeouts, concurrency: concurrency, rateLimit: rateLimit,
+                                  budgetUSD: budget, warmup: warmup, location: doc.location(item))
         }
     }
 
@@ -269,13 +282,62 @@ public struct SuiteParser {
 
 /// Stable, dependency-free digests for telling file versions apart (not for security).
 public enum Digest {
-    public static func fnv1a64Hex(_ text: String) -> String {
+    public static func fnv1a64(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }
-        let hex = String(hash, radix: 16)
+        return hash
+    }
+
+    public static func fnv1a64Hex(_ text: String) -> String {
+        let hex = String(fnv1a64(text), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
+}
+
+extension Digest {
+    /// SHA-256 (FIPS 180-4) of the text's UTF-8, as 64 hex digits: for keys that must not collide
+    /// (the response cache), without a crypto dependency in the plain command-line build.
+    public static func sha256Hex(_ text: String) -> String {
+        var h: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
+        var message = Array(text.utf8)
+        let bitLength = UInt64(message.count) * 8
+        message.append(0x80)
+        while message.count % 64 != 56 { message.append(0) }
+        for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+        var w = [UInt32](repeating: 0, count: 64)
+        for block in stride(from: 0, to: message.count, by: 64) {
+            for i in 0..<16 {
+                let b = block + i * 4
+                w[i] = UInt32(message[b]) << 24 | UInt32(message[b + 1]) << 16 | UInt32(message[b + 2]) << 8 | UInt32(message[b + 3])
+            }
+            for i in 16..<64 {
+                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+            for i in 0..<64 {
+                let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ sha256K[i] &+ w[i]
+                let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+            }
+            for (i, v) in [a, b, c, d, e, f, g, hh].enumerated() { h[i] = h[i] &+ v }
+        }
+        return h.map { let s = String($0, radix: 16); return String(repeating: "0", count: 8 - s.count) + s }.joined()
+    }
+
+    private static let sha256K: [UInt32] = [
+        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+    ]
 }

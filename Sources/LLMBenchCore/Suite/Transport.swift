@@ -17,16 +17,22 @@ public struct TransportTimeouts: Sendable, Equatable {
 }
 
 /// When the engine tries a request again: failures classed rate_limited, server, timeout or network,
-/// up to `maxAttempts`, with exponential back-off and jitter, or the wait the provider asked for,
+/// up to `maxAttempts` (`rateLimitedMaxAttempts` for 429s), with exponential back-off and jitter, or the wait the provider asked for,
 /// never past `deadlineMs` from the first attempt.
 public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts: Int
+    /// Attempts a request refused with 429 may take: under a tight limit a request waits its turn
+    /// rather than fails (the larger of this and `maxAttempts` applies; the deadline still holds).
+    public var rateLimitedMaxAttempts: Int
     public var baseDelayMs: Int
     public var maxDelayMs: Int
     public var deadlineMs: Int
 
-    public init(maxAttempts: Int = 3, baseDelayMs: Int = 1_000, maxDelayMs: Int = 30_000, deadlineMs: Int = 900_000) {
+    public init(maxAttempts: Int = 3, rateLimitedMaxAttempts: Int = 20, baseDelayMs: Int = 1_000, maxDelayMs: Int = 30_000,
+                deadlineMs: Int = 900_000)
+    {
         self.maxAttempts = maxAttempts
+        self.rateLimitedMaxAttempts = rateLimitedMaxAttempts
         self.baseDelayMs = baseDelayMs
         self.maxDelayMs = maxDelayMs
         self.deadlineMs = deadlineMs

@@ -139,7 +139,7 @@ private let writeCallback: curl_write_callback = { data, size, count, userdata i
     if collector.outcome.transport.firstByteNs == nil { collector.outcome.transport.firstByteNs = now }
     collector.outcome.transport.lastByteNs = now
     collector.outcome.transport.stampChunk(now)
-    guard transfer.deliverResponse(), !RunCancellation.isCancelled, !collector.cancelled else {
+    guard transfer.deliverResponse(), !collector.isCancelled else {
         transfer.aborted = true
         return 0
     }
@@ -279,7 +279,7 @@ enum CurlPerform {
         if let overLimit = transfer.overLimit { return fail(collector, .malformedResponse, overLimit) }
         if result == CURLE_FILESIZE_EXCEEDED { return fail(collector, .malformedResponse, transfer.bodyLimitMessage) }
         if transfer.aborted {
-            if RunCancellation.isCancelled { return fail(collector, .cancelled, "the run was cancelled") }
+            if collector.run?.isCancelled == true { return fail(collector, .cancelled, "the run was cancelled") }
             return Int32(LLMBENCH_ERR_CANCELLED.rawValue)
         }
         let bufferText = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -324,7 +324,7 @@ enum CurlPerform {
                     return CURLE_OPERATION_TIMEDOUT
                 }
             }
-            if RunCancellation.isCancelled || collector.cancelled {
+            if collector.isCancelled {
                 transfer.aborted = true
                 return CURLE_ABORTED_BY_CALLBACK
             }

@@ -2,8 +2,10 @@ import CLLMBenchPluginABI
 import Foundation
 import Synchronization
 
-/// Where plugin log lines go. Set once by the command-line tool; secrets never reach it because
-/// plugins never receive the environment and the engine redacts keys from messages.
+/// Where plugin log lines go when no run is making the call (a plugin's `create`, or a thread of
+/// its own): set once by the command-line tool. Lines made during a run's calls go to that run's
+/// sink (`RunContext`). Secrets never reach either: plugins never receive the environment, and
+/// the engine redacts every prepared run's keys.
 public enum PluginLog {
     public struct Line: Sendable {
         public var pluginID: String
@@ -29,13 +31,6 @@ public enum PluginLog {
     }
 }
 
-/// Run-wide cancellation, seen by every plugin through host->is_cancelled(context, NULL).
-package enum RunCancellation {
-    private static let flag = Atomic<Bool>(false)
-    package static var isCancelled: Bool { flag.load(ordering: .relaxed) }
-    package static func cancel() { flag.store(true, ordering: .relaxed) }
-}
-
 /// Builds each plugin's `llmbench_host`. The context is the plugin id, as a C string.
 enum HostTable {
     static func make(pluginID: String) -> UnsafeMutablePointer<llmbench_host> {
@@ -57,7 +52,8 @@ enum HostTable {
 private let hostLog: @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, Int) -> Void = { context, level, message, length in
     let id = context.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "?"
     let text = message.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
-    PluginLog.write(PluginLog.Line(pluginID: id, level: level, message: text))
+    let line = PluginLog.Line(pluginID: id, level: level, message: text)
+    if let run = CurrentRun.get() { run.log(line) } else { PluginLog.write(line) }
 }
 
 private let hostAlloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { _, size in malloc(max(size, 1)) }
@@ -65,7 +61,6 @@ private let hostAlloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeM
 private let hostFree: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { _, pointer in free(pointer) }
 
 private let hostIsCancelled: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32 = { _, hostCall in
-    if RunCancellation.isCancelled { return 1 }
-    guard let hostCall else { return 0 }
-    return Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().cancelled ? 1 : 0
+    guard let hostCall else { return CurrentRun.get()?.isCancelled == true ? 1 : 0 }
+    return Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().isCancelled ? 1 : 0
 }

@@ -31,7 +31,10 @@ package struct CallOutcome: Sendable {
 /// What it keeps is bounded (`ResponseLimits`), whatever the plugin emits.
 final class CallCollector {
     var outcome = CallOutcome()
+    /// This call was asked to stop (its answer passed the limit).
     var cancelled = false
+    /// The run the call is made for: its cancel stops the call too.
+    let run: RunContext?
     /// The provider's timeouts, for the HTTP service.
     let timeouts: TransportTimeouts
     /// While the plugin reads a body chunk: that chunk's arrival, which stamps the events it emits.
@@ -39,7 +42,12 @@ final class CallCollector {
     /// Which timeout fired, for the error message.
     var timeoutReason: String?
 
-    init(timeouts: TransportTimeouts) { self.timeouts = timeouts }
+    init(timeouts: TransportTimeouts, run: RunContext?) {
+        self.timeouts = timeouts
+        self.run = run
+    }
+
+    var isCancelled: Bool { cancelled || run?.isCancelled == true }
 
     func receive(_ event: UnsafePointer<llmbench_event>) -> Int32 {
         let now = chunkArrivalNs ?? MonotonicClock.nowNs()
@@ -70,7 +78,7 @@ final class CallCollector {
         default:
             break // Unknown kinds come from newer plugins; ignoring them keeps old engines working.
         }
-        return cancelled || RunCancellation.isCancelled ? 1 : 0
+        return isCancelled ? 1 : 0
     }
 
     /// The answer passed its limit: the call fails and is asked to stop (its transfer too).
@@ -115,28 +123,30 @@ public final class PluginInstance: @unchecked Sendable {
     deinit { plugin.table.pointee.destroy(instance) }
 
     /// A completion (providers). Blocking; call from a worker thread.
-    package func complete(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts()) -> CallOutcome {
-        call(plugin.table.pointee.complete, requestJSON, timeouts: timeouts)
+    package func complete(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts(), run: RunContext? = nil) -> CallOutcome {
+        call(plugin.table.pointee.complete, requestJSON, timeouts: timeouts, run: run)
     }
 
     /// A score (scorers). Blocking.
-    package func score(requestJSON: [UInt8]) -> CallOutcome { call(plugin.table.pointee.score, requestJSON) }
+    package func score(requestJSON: [UInt8], run: RunContext? = nil) -> CallOutcome {
+        call(plugin.table.pointee.score, requestJSON, run: run)
+    }
 
     /// Embeddings (providers with the capability). Blocking.
-    package func embed(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts()) -> CallOutcome {
+    package func embed(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts(), run: RunContext? = nil) -> CallOutcome {
         guard let embed = plugin.table.pointee.embed else {
             var outcome = CallOutcome()
             outcome.status = Int32(LLMBENCH_ERR_INVALID_REQUEST.rawValue)
             outcome.error = RequestError(kind: .invalidRequest, message: "plugin '\(plugin.id)' offers no embeddings")
             return outcome
         }
-        return call(embed, requestJSON, timeouts: timeouts)
+        return call(embed, requestJSON, timeouts: timeouts, run: run)
     }
 
     private func call(_ function: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32)?,
-                      _ request: [UInt8], timeouts: TransportTimeouts = TransportTimeouts()) -> CallOutcome
+                      _ request: [UInt8], timeouts: TransportTimeouts = TransportTimeouts(), run: RunContext?) -> CallOutcome
     {
-        let collector = CallCollector(timeouts: timeouts)
+        let collector = CallCollector(timeouts: timeouts, run: run)
         guard let function else {
             collector.outcome.status = Int32(LLMBENCH_ERR_INTERNAL.rawValue)
             collector.outcome.error = RequestError(kind: .internal, message: "plugin '\(plugin.id)' lacks this call")
@@ -149,6 +159,9 @@ public final class PluginInstance: @unchecked Sendable {
                 struct_size: UInt32(MemoryLayout<llmbench_call>.size), reserved0: 0, host_call: hostCall,
                 request_json: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
                 request_len: buffer.count, emit: collectorEmit)
+            let previous = CurrentRun.get()
+            CurrentRun.set(run)
+            defer { CurrentRun.set(previous) }
             collector.outcome.startNs = MonotonicClock.nowNs()
             let status = function(instance, &call)
             collector.outcome.endNs = MonotonicClock.nowNs()

@@ -20,59 +20,48 @@ struct CallTiming {
     }
 }
 
-/// Tries a call until it succeeds, fails for good, runs out of attempts, or would pass the deadline.
-/// Waits are measured and kept apart from every latency.
-struct Attempts {
-    var log: [AttemptRecord] = []
-    var waitMs: Double = 0
-    var final: CallOutcome
-
-    static func run(policy: RetryPolicy, redactor: SecretRedactor, call: () -> CallOutcome) -> Attempts {
-        let deadline = MonotonicClock.nowNs() + UInt64(policy.deadlineMs) * 1_000_000
+/// The request stage: one attempt of a job, and whether another should follow. Waiting for the
+/// next attempt is the scheduler's: this never sleeps.
+enum RequestStage {
+    /// Sends one attempt and records it on the job. Returns the attempt's error (nil on success)
+    /// and, when the request should be tried again, after how long.
+    static func attempt(_ job: Job, policy: RetryPolicy, redactor: SecretRedactor, context: RunContext,
+                        call: () -> CallOutcome) -> (error: RequestError?, retryInMs: Double?)
+    {
+        let now = MonotonicClock.nowNs()
         var waitBefore = 0.0
-        var attempts = Attempts(final: CallOutcome())
-        while true {
-            let outcome = call()
-            attempts.final = outcome
-            var error = outcome.error
-            if error == nil && outcome.status != 0 {
-                error = RequestError(kind: ErrorKind(statusCode: outcome.status), message: "the plugin failed with status \(outcome.status)")
-            }
-            if var e = error {
-                e.message = redactor.redact(e.message)
-                if e.retryAfterMs == nil { e.retryAfterMs = outcome.transport.retryAfterMs }
-                error = e
-            }
-            let timing = CallTiming(outcome)
-            attempts.log.append(AttemptRecord(
-                status: error == nil ? .ok : .error, error: error, latencyMs: timing.latencyMs, ttftMs: error == nil ? timing.ttftMs : nil,
-                waitBeforeMs: waitBefore, http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info))
-            guard let error, RetryPolicy.isRetryable(error.kind), attempts.log.count < policy.maxAttempts,
-                  !RunCancellation.isCancelled else { return attempts }
-            let planned = error.retryAfterMs.map(Double.init)
-                ?? policy.backoffMs(afterAttempt: attempts.log.count, unit: Double.random(in: 0..<1))
-            let now = MonotonicClock.nowNs()
-            guard now + UInt64(planned * 1_000_000) < deadline else {
-                attempts.log[attempts.log.count - 1].error?.message += " (not retried: waiting \(Int(planned)) ms would pass the \(policy.deadlineMs) ms deadline)"
-                return attempts
-            }
-            waitBefore = pause(milliseconds: planned)
-            attempts.waitMs += waitBefore
+        if job.log.isEmpty {
+            job.startedAt = WallClock.nowUnix()
+            job.deadlineNs = now + UInt64(policy.deadlineMs) * 1_000_000
+        } else {
+            // The whole gap since the last attempt: back-off, a Retry-After pause, a rate limit.
+            waitBefore = MonotonicClock.ms(from: job.lastEndNs, to: now)
+            job.waitMs += waitBefore
         }
-    }
-
-    /// Sleeps in slices so that a cancelled run stops waiting; returns the time actually waited.
-    static func pause(milliseconds: Double) -> Double {
-        let start = MonotonicClock.nowNs()
-        let end = start + UInt64(max(0, milliseconds) * 1_000_000)
-        while !RunCancellation.isCancelled {
-            let now = MonotonicClock.nowNs()
-            guard now < end else { break }
-            let slice = min(end - now, 100_000_000)
-            var spec = timespec(tv_sec: Int(slice / 1_000_000_000), tv_nsec: Int(slice % 1_000_000_000))
-            var remaining = timespec()
-            nanosleep(&spec, &remaining)
+        let outcome = call()
+        job.final = outcome
+        job.lastEndNs = MonotonicClock.nowNs()
+        var error = outcome.error
+        if error == nil && outcome.status != 0 {
+            error = RequestError(kind: ErrorKind(statusCode: outcome.status), message: "the plugin failed with status \(outcome.status)")
         }
-        return MonotonicClock.ms(from: start, to: MonotonicClock.nowNs())
+        if var e = error {
+            e.message = redactor.redact(e.message)
+            if e.retryAfterMs == nil { e.retryAfterMs = outcome.transport.retryAfterMs }
+            error = e
+        }
+        let timing = CallTiming(outcome)
+        job.log.append(AttemptRecord(
+            status: error == nil ? .ok : .error, error: error, latencyMs: timing.latencyMs, ttftMs: error == nil ? timing.ttftMs : nil,
+            waitBeforeMs: waitBefore, http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info))
+        guard let error, RetryPolicy.isRetryable(error.kind), !context.isCancelled else { return (error, nil) }
+        let maxAttempts = error.kind == .rateLimited ? max(policy.maxAttempts, policy.rateLimitedMaxAttempts) : policy.maxAttempts
+        guard job.log.count < maxAttempts else { return (error, nil) }
+        let planned = error.retryAfterMs.map(Double.init) ?? policy.backoffMs(afterAttempt: job.log.count, unit: Double.random(in: 0..<1))
+        guard job.lastEndNs + UInt64(planned * 1_000_000) < job.deadlineNs else {
+            job.log[job.log.count - 1].error?.message += " (not retried: waiting \(Int(planned)) ms would pass the \(policy.deadlineMs) ms deadline)"
+            return (error, nil)
+        }
+        return (error, planned)
     }
 }

@@ -19,6 +19,10 @@ public final class PreparedRun: @unchecked Sendable {
     let redactor: SecretRedactor
     /// Request JSON per test × provider (index test * providers.count + provider), all but the repeat.
     let requestPrefixes: [[UInt8]]
+    /// The response cache's key per test × provider, same index (`CacheStage.key`).
+    let cacheKeys: [String]
+    /// What each test × provider request is expected to take (budget, tokens per minute), same index.
+    let estimates: [RequestEstimate]
 
     init(suite: Suite, providers: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
          redactor: SecretRedactor)
@@ -26,6 +30,8 @@ public final class PreparedRun: @unchecked Sendable {
         requestPrefixes = suite.tests.flatMap { test in
             providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
         }
+        cacheKeys = suite.tests.flatMap { test in providers.map { CacheStage.key(test: test, provider: $0.config) } }
+        estimates = suite.tests.flatMap { test in providers.map { RequestEstimate(test: test, provider: $0.config, price: $0.price) } }
         self.suite = suite
         self.providers = providers
         self.scorers = scorers
@@ -37,10 +43,35 @@ public final class PreparedRun: @unchecked Sendable {
     /// Planned requests: tests × providers × repeats.
     public var plannedCount: Int { suite.tests.reduce(0) { $0 + $1.repeatCount } * providers.count }
 
-    /// What the run sets out to do, stored with it so that reports can name what never ran.
-    public var plan: RunPlan {
-        RunPlan(providers: providers.map(\.config.id),
-                tests: suite.tests.map { RunPlan.Test(name: $0.name, category: $0.category, repeats: $0.repeatCount) })
+    /// What the run sets out to do, stored with it so that reports can name what never ran and
+    /// `--resume` can continue it: the tests after sampling, and the command's settings.
+    public func runPlan(settings: RunSettings) -> RunPlan {
+        let chosen = settings.sampling.map { $0.choose(categories: suite.tests.map(\.category)) } ?? Array(suite.tests.indices)
+        return RunPlan(providers: providers.map(\.config.id),
+                       tests: chosen.map { RunPlan.Test(name: suite.tests[$0].name, category: suite.tests[$0].category, repeats: suite.tests[$0].repeatCount) },
+                       settings: settings)
+    }
+
+    /// The plan to execute for a stored run plan: its tests (by name, in the suite's order), less
+    /// the items `done`, with each provider's warm-ups first.
+    public func plan(for runPlan: RunPlan, done: Set<ItemKey> = [], firstWarmupSequence: Int? = nil) -> Plan {
+        let index = Dictionary(suite.tests.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let chosen = runPlan.tests.compactMap { index[$0.name] }
+        return Plan.make(tests: chosen.map { ($0, suite.tests[$0].name, suite.tests[$0].repeatCount) }, providers: providers.map(\.config.id),
+                         done: done, warmups: providers.map(\.config.warmup), firstWarmupSequence: firstWarmupSequence)
+    }
+
+    func key(of item: Plan.Item) -> ItemKey {
+        ItemKey(test: suite.tests[item.test].name, provider: providers[item.provider].config.id, repeatIndex: item.repeatIndex)
+    }
+
+    func estimate(of item: Plan.Item) -> RequestEstimate { estimates[item.test * providers.count + item.provider] }
+
+    /// The request JSON of an item (Docs/plugin-abi.md "Completion request").
+    func request(_ item: Plan.Item) -> [UInt8] {
+        var request = requestPrefixes[item.test * providers.count + item.provider]
+        request.append(contentsOf: Runner.requestEnd(repeatIndex: item.repeatIndex))
+        return request
     }
 }
 

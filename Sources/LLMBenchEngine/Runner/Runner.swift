@@ -2,143 +2,123 @@ import Foundation
 import LLMBenchCore
 import Synchronization
 
-/// Runs every test × provider × repeat of a prepared suite under a global concurrency limit,
-/// scores each answer, prices it, and hands it to the store the moment it completes.
+/// Executes a plan (Docs/runs.md "Stages"): the cache answers what it can, admission decides
+/// which request goes next (provider concurrency, rate limits, back-off, budget), the request
+/// stage sends one attempt at a time, then each result is scored, priced, handed to the store and
+/// to the observers as it completes. The runner keeps counts, never the results.
 public struct Runner {
-    public struct Options: Sendable {
-        public var concurrency: Int
-        public init(concurrency: Int = 4) { self.concurrency = max(1, concurrency) }
-    }
-
     public struct Outcome: Sendable {
         public var run: RunInfo
-        public var results: [BenchResult]
+        public var counts: RunCounts
         /// Set when the store failed: the run stopped writing and must be reported as aborted.
         public var storeFailure: LLMBenchError?
-        /// The run was cancelled (`Runner.cancel()`): requests not yet started were not sent.
+        /// The run was cancelled (`RunContext.cancel()`): requests not yet started were not sent.
         public var cancelled: Bool
+        /// Measured items of the whole plan, done ones included.
         public var planned: Int
     }
 
-    /// Stops the run: no new request starts, calls in flight are asked to stop (their results are
-    /// recorded as `cancelled`), back-off waits end. Safe from any thread, and from a signal handler's queue.
-    public static func cancel() { RunCancellation.cancel() }
-
-    struct PlanItem: Sendable {
-        var test: Int
-        var provider: Int
-        var repeatIndex: Int
-    }
-
     public let prepared: PreparedRun
-    public let options: Options
+    public let settings: RunSettings
+    public let context: RunContext
 
-    public init(prepared: PreparedRun, options: Options) {
+    public init(prepared: PreparedRun, settings: RunSettings = RunSettings(), context: RunContext = RunContext()) {
         self.prepared = prepared
-        self.options = options
+        self.settings = settings
+        self.context = context
     }
 
-    /// Test-major order, so that providers are compared on the same test at about the same time.
-    func plan() -> [PlanItem] {
-        var items: [PlanItem] = []
-        items.reserveCapacity(prepared.plannedCount)
-        for (t, test) in prepared.suite.tests.enumerated() {
-            for r in 0..<test.repeatCount {
-                for p in prepared.providers.indices { items.append(PlanItem(test: t, provider: p, repeatIndex: r)) }
-            }
+    /// Runs `plan` as run `info` (new, or resumed when `resuming`).
+    public func run(_ plan: Plan, store: any ResultStore, info: RunInfo, resuming: Bool = false) throws(LLMBenchError) -> Outcome {
+        var info = info
+        context.addSecrets(prepared.redactor.secrets)
+        let spentBefore: [String: Double]
+        if resuming {
+            try store.resumeRun(info)
+            spentBefore = try store.spending(runID: info.id)
+        } else {
+            try store.beginRun(info, suitePath: prepared.suite.sourcePath)
+            spentBefore = [:]
         }
-        return items
-    }
+        let prepared = self.prepared, context = self.context
+        let stages = Stages(prepared: prepared, context: context, writer: StoreWriter(store: store, runID: info.id))
+        let cachedAnswers = settings.cache
+            ? try CacheStage.answers(plan.items, prepared: prepared, store: store, ttlSeconds: settings.cacheTTLSeconds) : [:]
+        let spentBeforeUSD = spentBefore.values.reduce(0, +)
+        let summary = PlanSummary(planned: plan.planned, alreadyDone: plan.alreadyDone, warmups: plan.items.count(where: \.warmup),
+                                  cached: cachedAnswers.count, spentBeforeUSD: spentBeforeUSD)
+        for observer in context.observers { observer.runStarted(info, plan: summary) }
+        for (index, cached) in cachedAnswers.sorted(by: { $0.key < $1.key }) { stages.finishCached(plan.items[index], answer: cached) }
 
-    /// Runs the whole plan. `onResult` is called from worker threads, once per result, as it completes.
-    public func run(store: any ResultStore, runID: String = RunID.make(),
-                    onResult: (@Sendable (BenchResult) -> Void)? = nil) throws(LLMBenchError) -> Outcome
-    {
-        let items = plan()
-        var info = RunInfo(id: runID, suite: prepared.suite.name, suiteDigest: prepared.suite.digest, startedAt: WallClock.nowUnix(),
-                           prices: prepared.prices, concurrency: options.concurrency, notices: prepared.notices, status: .running,
-                           plan: prepared.plan)
-        try store.beginRun(info, suitePath: prepared.suite.sourcePath)
-        let writer = StoreWriter(store: store, runID: runID)
-        let slots = ResultSlots(count: items.count)
-        let next = Atomic<Int>(0)
-        let prepared = self.prepared
-        WorkerThreads.run(count: min(options.concurrency, max(1, items.count))) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < items.count, !RunCancellation.isCancelled else { return }
-                let result = Self.execute(items[index], prepared: prepared)
-                slots.set(index, result)
-                writer.submit(sequence: index, result: result)
-                onResult?(result)
+        let toSend = cachedAnswers.isEmpty ? plan.items : plan.items.indices.filter { cachedAnswers[$0] == nil }.map { plan.items[$0] }
+        let scheduler = Scheduler(
+            items: toSend, lanes: prepared.providers.map { provider in
+                Scheduler.LaneSettings(
+                    id: provider.config.id,
+                    concurrency: min(settings.concurrency, settings.providerConcurrency[provider.config.id] ?? provider.config.concurrency ?? settings.concurrency),
+                    rateLimit: provider.config.rateLimit.overridden(by: settings.rateLimits[provider.config.id]),
+                    budgetUSD: provider.config.budgetUSD)
+            },
+            budgetUSD: settings.budgetUSD, alertFractions: settings.budgetAlerts, spentBeforeUSD: spentBeforeUSD,
+            spentBeforeByProvider: spentBefore, context: context, key: prepared.key(of:), estimate: prepared.estimate(of:))
+        WorkerThreads.run(count: min(settings.concurrency, max(1, toSend.count))) { _ in
+            while let work = scheduler.next() {
+                switch work {
+                case .attempt(let job):
+                    let request = prepared.request(job.item)
+                    let provider = prepared.providers[job.item.provider]
+                    let (error, retryInMs) = RequestStage.attempt(job, policy: provider.config.retry, redactor: prepared.redactor, context: context) {
+                        provider.instance.complete(requestJSON: request, timeouts: provider.config.timeouts, run: context)
+                    }
+                    scheduler.attemptEnded(job, error: error, retryInMs: retryInMs)
+                    for (provider, waited) in scheduler.takeWaits() {
+                        for observer in context.observers { observer.rateLimitWait(provider: provider, waitedMs: waited) }
+                    }
+                    for observer in context.observers { observer.attemptEnded(job.key, attempt: job.log[job.log.count - 1], willRetry: retryInMs != nil) }
+                    if retryInMs == nil { stages.finish(job, scheduler: scheduler) }
+                case .finish(let job):
+                    if let reason = job.notRetried, !job.log.isEmpty {
+                        job.log[job.log.count - 1].error?.message += " (not retried: \(reason))"
+                    }
+                    stages.finish(job, scheduler: scheduler)
+                }
             }
         }
-        let failure = writer.close()
+        let failure = stages.writer.close()
+        let end = scheduler.summary()
+        var counts = stages.counts.withLock { $0 }
+        counts.notStarted = end.notStarted
+        counts.spentUSD = end.spentUSD
+        counts.rateLimitWaits = end.waits
         info.finishedAt = WallClock.nowUnix()
-        let cancelled = RunCancellation.isCancelled
+        let cancelled = context.isCancelled
         if let failure {
             (info.status, info.statusReason) = (.storeFailed, "the store failed, results after the failure were not saved: \(failure.message)")
         } else if cancelled {
             (info.status, info.statusReason) = (.interrupted, "cancelled (Ctrl-C or SIGTERM): requests in flight were stopped, the rest never started")
+        } else if !end.stopped.isEmpty {
+            (info.status, info.statusReason) = (.budgetStopped, end.stopped.joined(separator: "; ") + " (\(end.notStarted) requests not started; spent $\(Money.text(end.spentUSD)))")
         } else {
             info.status = .complete
         }
+        info.notices += stages.alerts.withLock { $0 }.map(\.message)
+        for (provider, wait) in end.waits.sorted(by: { $0.key < $1.key }) {
+            info.notices.append("rate limit: \(wait.count) requests to '\(provider)' waited \(String(format: "%.1f", wait.totalMs / 1000)) s in all (never counted in a latency)")
+        }
         do {
-            try store.finishRun(id: runID, finishedAt: info.finishedAt!, notices: info.notices, status: info.status, reason: info.statusReason)
+            try store.finishRun(id: info.id, finishedAt: info.finishedAt!, notices: info.notices, status: info.status, reason: info.statusReason)
         } catch {
             // A failed store may refuse this too; the run then reads as ended without finishing.
             if failure == nil { throw error }
         }
-        return Outcome(run: info, results: slots.all(), storeFailure: failure, cancelled: cancelled, planned: items.count)
-    }
-
-    /// One request, with its retries, and its scores. Never throws: every fault becomes part of the result.
-    static func execute(_ item: PlanItem, prepared: PreparedRun) -> BenchResult {
-        let test = prepared.suite.tests[item.test]
-        let provider = prepared.providers[item.provider]
-        let startedAt = WallClock.nowUnix()
-        var request = prepared.requestPrefixes[item.test * prepared.providers.count + item.provider]
-        request.append(contentsOf: requestEnd(repeatIndex: item.repeatIndex))
-        let attempts = Attempts.run(policy: provider.config.retry, redactor: prepared.redactor) {
-            provider.instance.complete(requestJSON: request, timeouts: provider.config.timeouts)
-        }
-        let outcome = attempts.final
-        var result = BenchResult(
-            test: test.name, category: test.category, provider: provider.config.id, plugin: provider.config.plugin,
-            model: provider.config.model, repeatIndex: item.repeatIndex, status: .ok, attempts: attempts.log.count,
-            attemptLog: attempts.log.count == 1 && attempts.log[0].status == .ok ? [] : attempts.log, waitMs: attempts.waitMs,
-            http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info, chunkGapsMs: outcome.transport.chunkGapsMs,
-            simulated: provider.instance.plugin.isSimulated, startedAt: startedAt)
-        result.output = prepared.redactor.redact(outcome.outputText)
-        result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
-        result.truncated = outcome.truncated
-        result.finishReason = outcome.finishReason
-        if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
-        if result.usage == nil && attempts.log.last?.error == nil {
-            // The provider reported no usage: about four bytes a token, flagged as an estimate.
-            let promptBytes = test.messages.reduce(0) { $0 + $1.content.utf8.count }
-            result.usage = Usage(inputTokens: Self.estimatedTokens(promptBytes),
-                                 outputTokens: Self.estimatedTokens(outcome.text.count + outcome.reasoning.count), estimated: true)
-        }
-        if let usage = result.usage, let price = provider.price { result.costUSD = price.costUSD(usage) }
-        if let error = attempts.log.last?.error {
-            result.status = .error
-            result.error = error
-            result.passed = false
-            return result
-        }
-        let timing = CallTiming(outcome)
-        result.latencyMs = timing.latencyMs
-        result.ttftMs = timing.ttftMs
-        result.ttfotMs = timing.ttfotMs
-        score(&result, test: test, prepared: prepared)
-        return result
+        for observer in context.observers { observer.runEnded(info, counts: counts) }
+        return Outcome(run: info, counts: counts, storeFailure: failure, cancelled: cancelled, planned: plan.planned)
     }
 
     static func estimatedTokens(_ utf8Count: Int) -> Int { utf8Count == 0 ? 0 : max(1, (utf8Count + 3) / 4) }
 
     /// Runs each scorer; the test passes when every scorer meets its threshold. Quality is their mean.
-    static func score(_ result: inout BenchResult, test: TestCase, prepared: PreparedRun) {
+    static func score(_ result: inout BenchResult, test: TestCase, prepared: PreparedRun, context: RunContext) {
         guard !test.scorers.isEmpty else {
             result.passed = true
             return
@@ -146,7 +126,8 @@ public struct Runner {
         var outcomes: [ScoreOutcome] = []
         for spec in test.scorers {
             guard let scorer = prepared.scorers[ScorerKey.make(spec)] else { continue }
-            outcomes.append(ScorerCall.evaluate(scorer, spec: spec, output: result.output, expected: test.expected, testName: test.name))
+            outcomes.append(ScorerCall.evaluate(scorer, spec: spec, output: result.output, expected: test.expected, testName: test.name,
+                                                run: context))
         }
         result.scores = outcomes
         // A scorer that failed counts as 0: an answer that cannot be scored is not a good one.
@@ -175,26 +156,6 @@ public struct Runner {
 
     /// The repeat number and the two objects it closes.
     static func requestEnd(repeatIndex: Int) -> [UInt8] { Array("\(repeatIndex)}}".utf8) }
-}
-
-/// Results in plan order, filled in by many threads.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [BenchResult?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: BenchResult) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    func all() -> [BenchResult] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
-    }
 }
 
 public enum RunID {

@@ -4,7 +4,7 @@ import LLMBenchCore
 /// sets one, else the scorer's own `passed`, else value >= 1.
 public enum ScorerCall {
     public static func evaluate(_ scorer: PluginInstance, spec: ScorerSpec, output: String, expected: [String],
-                                testName: String) -> ScoreOutcome
+                                testName: String, run: RunContext? = nil) -> ScoreOutcome
     {
         // Written field by field: this runs once per scorer per result (Benchmarks/engine-overhead).
         var writer = JSONWriter()
@@ -20,7 +20,7 @@ public enum ScorerCall {
         writer.raw(",\"test\":")
         writer.string(testName)
         writer.raw("}")
-        let call = scorer.score(requestJSON: writer.bytes)
+        let call = scorer.score(requestJSON: writer.bytes, run: run)
         if let error = call.error {
             return ScoreOutcome(scorer: spec.scorer, value: nil, passed: false, threshold: spec.threshold,
                                 error: "\(error.kind.rawValue): \(error.message)")

@@ -22,9 +22,8 @@ final class StoreWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Encodes on the caller's thread, then queues for the next commit.
-    func submit(sequence: Int, result: BenchResult) {
-        let encoded = EncodedResult(sequence: sequence, result: result)
+    /// Queues a result encoded on the caller's thread for the next commit.
+    func submit(_ encoded: EncodedResult) {
         condition.lock()
         pending.append(encoded)
         condition.signal()

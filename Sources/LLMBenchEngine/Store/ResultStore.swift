@@ -17,6 +17,18 @@ public protocol ResultStore: AnyObject, Sendable {
     func results(runID: String) throws(LLMBenchError) -> [BenchResult]
     /// The latest runs, newest first, each with how many results it stored.
     func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)]
+    /// The planned items of a run that have a result (warm-ups aside): what `--resume` skips.
+    func completedItemKeys(runID: String) throws(LLMBenchError) -> Set<ItemKey>
+    /// What a run has spent so far, by provider id (warm-ups included: they were paid for).
+    func spending(runID: String) throws(LLMBenchError) -> [String: Double]
+    /// The highest sequence number a run has stored; nil when it has none.
+    func lastSequence(runID: String) throws(LLMBenchError) -> Int?
+    /// Marks a stopped run as running again in this process (`--resume`), with its plan as given
+    /// (a resumed run may continue with a larger budget).
+    func resumeRun(_ run: RunInfo) throws(LLMBenchError)
+    /// Answers stored for a request with this cache key (Docs/runs.md "Cache"), newest first:
+    /// successful, not themselves from the cache, started at or after `since` (Unix seconds).
+    func cachedAnswers(cacheKey: String, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult]
 }
 
 /// A result with its JSON already written, so that the thread that commits only commits: the
@@ -25,10 +37,13 @@ public struct EncodedResult: Sendable {
     public var sequence: Int
     public var result: BenchResult
     public var json: [UInt8]
+    /// Identifies the request for the response cache; nil for a result that may not answer others.
+    public var cacheKey: String?
 
-    public init(sequence: Int, result: BenchResult) {
+    public init(sequence: Int, result: BenchResult, cacheKey: String? = nil) {
         self.sequence = sequence
         self.result = result
+        self.cacheKey = cacheKey
         var writer = JSONWriter()
         result.writeJSON(into: &writer)
         json = writer.bytes
@@ -38,7 +53,7 @@ public struct EncodedResult: Sendable {
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
 public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The schema version this build writes; migrations bring older files up to it.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
     private let lock = NSLock()
     private let db: SQLiteDatabase
     /// The file's schema version: a store opened for reading is not migrated.
@@ -90,6 +105,15 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         ALTER TABLE runs ADD COLUMN status_reason TEXT;
         ALTER TABLE runs ADD COLUMN plan TEXT;
         ALTER TABLE runs ADD COLUMN process TEXT;
+        """,
+        // 3: the response cache's key, cached answers and warm-ups told apart, and the start time
+        // a cache entry's age is measured from (Docs/runs.md).
+        """
+        ALTER TABLE results ADD COLUMN cache_key TEXT;
+        ALTER TABLE results ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE results ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE results ADD COLUMN started_at REAL;
+        CREATE INDEX results_by_cache_key ON results(cache_key, started_at) WHERE cache_key IS NOT NULL;
         """,
     ]
 
@@ -234,8 +258,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         if insertResult == nil {
             insertResult = try db.prepare("""
                 INSERT INTO results (run_id, seq, test, category, provider, model, repeat_index, status, error_kind,
-                                     latency_ms, ttft_ms, cost_usd, quality, passed, data)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                     latency_ms, ttft_ms, cost_usd, quality, passed, data, cache_key, cached, warmup, started_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
                 """)
         }
         let s = insertResult!, result = item.result
@@ -244,6 +268,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         s.bind(10, result.latencyMs); s.bind(11, result.ttftMs); s.bind(12, result.costUSD); s.bind(13, result.quality)
         s.bind(14, result.passed ? 1 : 0)
         s.bind(15, bytes: item.json)
+        s.bind(16, item.cacheKey); s.bind(17, result.cached ? 1 : 0); s.bind(18, result.warmup ? 1 : 0); s.bind(19, result.startedAt)
         try s.run()
     }
 
@@ -259,7 +284,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The run columns every query reads; a schema-1 file has none of the status columns.
     private var runColumns: String {
         let status = fileVersion >= 2 ? "r.status, r.status_reason, r.plan, r.process" : "NULL, NULL, NULL, NULL"
-        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status)"
+        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status), r.suite_path"
     }
 
     /// One row of `runColumns`, with the status a reader should see.
@@ -277,7 +302,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         return RunInfo(id: row.string(0) ?? "", suite: row.string(1) ?? "", suiteDigest: row.string(2) ?? "",
                        startedAt: row.double(3) ?? 0, finishedAt: finishedAt, prices: prices,
                        concurrency: row.int(5) ?? 1, notices: notices, status: status, statusReason: reason,
-                       plan: row.string(11).flatMap { try? JSONValue.parse($0) }.flatMap(RunPlan.init(json:)))
+                       plan: row.string(11).flatMap { try? JSONValue.parse($0) }.flatMap(RunPlan.init(json:)), suitePath: row.string(13))
     }
 
     public func run(id: String) throws(LLMBenchError) -> RunInfo? {
@@ -296,7 +321,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                 """)
             query.bind(1, limit)
             var found: [(run: RunInfo, done: Int)] = []
-            while try query.step() { found.append((runInfo(query), query.int(13) ?? 0)) }
+            while try query.step() { found.append((runInfo(query), query.int(14) ?? 0)) }
             return found
         }
     }
@@ -320,6 +345,63 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                 results.append(result)
             }
             return results
+        }
+    }
+
+    public func completedItemKeys(runID: String) throws(LLMBenchError) -> Set<ItemKey> {
+        try locked { () throws(LLMBenchError) -> Set<ItemKey> in
+            let warmup = fileVersion >= 3 ? "AND warmup = 0" : ""
+            let query = try db.prepare("SELECT test, provider, repeat_index FROM results WHERE run_id = ?1 \(warmup)")
+            query.bind(1, runID)
+            var keys: Set<ItemKey> = []
+            while try query.step() {
+                keys.insert(ItemKey(test: query.string(0) ?? "", provider: query.string(1) ?? "", repeatIndex: query.int(2) ?? 0))
+            }
+            return keys
+        }
+    }
+
+    public func spending(runID: String) throws(LLMBenchError) -> [String: Double] {
+        try locked { () throws(LLMBenchError) -> [String: Double] in
+            let query = try db.prepare("SELECT provider, SUM(cost_usd) FROM results WHERE run_id = ?1 AND cost_usd IS NOT NULL GROUP BY provider")
+            query.bind(1, runID)
+            var spent: [String: Double] = [:]
+            while try query.step() { spent[query.string(0) ?? ""] = query.double(1) ?? 0 }
+            return spent
+        }
+    }
+
+    public func lastSequence(runID: String) throws(LLMBenchError) -> Int? {
+        try locked { () throws(LLMBenchError) -> Int? in
+            let query = try db.prepare("SELECT MAX(seq) FROM results WHERE run_id = ?1")
+            query.bind(1, runID)
+            return try query.step() ? query.int(0) : nil
+        }
+    }
+
+    public func resumeRun(_ run: RunInfo) throws(LLMBenchError) {
+        try locked { () throws(LLMBenchError) in
+            let update = try db.prepare("""
+                UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, process = ?2, plan = ?3 WHERE id = ?1
+                """)
+            update.bind(1, run.id); update.bind(2, ProcessIdentity.current); update.bind(3, run.plan?.json.jsonText)
+            try update.run()
+        }
+    }
+
+    public func cachedAnswers(cacheKey: String, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult] {
+        try locked { () throws(LLMBenchError) -> [BenchResult] in
+            guard fileVersion >= 3 else { return [] }
+            let query = try db.prepare("""
+                SELECT data FROM results WHERE cache_key = ?1 AND started_at >= ?2 AND cached = 0 AND status = 'ok'
+                ORDER BY started_at DESC LIMIT ?3
+                """)
+            query.bind(1, cacheKey); query.bind(2, since); query.bind(3, limit)
+            var found: [BenchResult] = []
+            while try query.step() {
+                if let text = query.string(0), let json = try? JSONValue.parse(text), let result = BenchResult(json: json) { found.append(result) }
+            }
+            return found
         }
     }
 }

@@ -1,0 +1,139 @@
+import Foundation
+import LLMBenchCore
+import Synchronization
+
+/// The stages after the request: a job's attempts become a result (redacted, priced, timed),
+/// the result is scored, handed to the store and to the observers. Called from worker threads.
+final class Stages: @unchecked Sendable {
+    let prepared: PreparedRun
+    let context: RunContext
+    let writer: StoreWriter
+    let counts = Mutex(RunCounts())
+    let alerts = Mutex<[BudgetAlert]>([])
+
+    init(prepared: PreparedRun, context: RunContext, writer: StoreWriter) {
+        self.prepared = prepared
+        self.context = context
+        self.writer = writer
+    }
+
+    /// A job with no further attempt: build, score, price, store, tell.
+    func finish(_ job: Job, scheduler: Scheduler) {
+        var result = ResultBuilder.result(job, prepared: prepared)
+        if result.status == .ok {
+            Runner.score(&result, test: prepared.suite.tests[job.item.test], prepared: prepared, context: context)
+        }
+        let tokens = result.usage.map { $0.inputTokens + $0.outputTokens }
+        let newAlerts = scheduler.completed(job, costUSD: result.costUSD, tokens: tokens)
+        deliver(result, item: job.item, alerts: newAlerts)
+    }
+
+    /// An item answered from the store: the stored answer, re-scored with this run's scorers,
+    /// costing nothing here; its times stay as measured then, marked cached.
+    func finishCached(_ item: Plan.Item, answer: BenchResult) {
+        let test = prepared.suite.tests[item.test]
+        var result = answer
+        result.test = test.name
+        result.category = test.category
+        result.repeatIndex = item.repeatIndex
+        result.cached = true
+        result.warmup = false
+        result.costUSD = 0
+        result.startedAt = WallClock.nowUnix()
+        result.scores = []
+        result.quality = nil
+        Runner.score(&result, test: test, prepared: prepared, context: context)
+        deliver(result, item: item, alerts: [])
+    }
+
+    private func deliver(_ result: BenchResult, item: Plan.Item, alerts newAlerts: [BudgetAlert]) {
+        // Every answer can serve a later run's cache, except those that came from it.
+        let cacheKey = result.cached || result.status != .ok ? nil : prepared.cacheKeys[item.test * prepared.providers.count + item.provider]
+        writer.submit(EncodedResult(sequence: item.sequence, result: result, cacheKey: cacheKey))
+        counts.withLock { counts in
+            if result.warmup { counts.warmups += 1; return }
+            counts.results += 1
+            if result.status == .error { counts.errors += 1 }
+            if !result.passed { counts.failed += 1 }
+            if result.cached { counts.cached += 1 }
+        }
+        if !newAlerts.isEmpty { alerts.withLock { $0 += newAlerts } }
+        for observer in context.observers {
+            for alert in newAlerts { observer.budgetAlert(alert) }
+            observer.resultReady(result)
+        }
+    }
+}
+
+/// A job's attempts as a result: the final attempt's answer, redacted; usage (estimated when the
+/// provider reported none); cost; times. Never throws: every fault becomes part of the result.
+enum ResultBuilder {
+    static func result(_ job: Job, prepared: PreparedRun) -> BenchResult {
+        let test = prepared.suite.tests[job.item.test]
+        let provider = prepared.providers[job.item.provider]
+        let outcome = job.final
+        let log = job.log
+        var result = BenchResult(
+            test: test.name, category: test.category, provider: provider.config.id, plugin: provider.config.plugin,
+            model: provider.config.model, repeatIndex: job.item.repeatIndex, status: .ok, attempts: log.count,
+            attemptLog: log.count == 1 && log[0].status == .ok ? [] : log, waitMs: job.waitMs,
+            http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info, chunkGapsMs: outcome.transport.chunkGapsMs,
+            simulated: provider.instance.plugin.isSimulated, startedAt: job.startedAt, warmup: job.item.warmup)
+        result.output = prepared.redactor.redact(outcome.outputText)
+        result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
+        result.truncated = outcome.truncated
+        result.finishReason = outcome.finishReason
+        if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
+        if result.usage == nil && log.last?.error == nil {
+            // The provider reported no usage: about four bytes a token, flagged as an estimate.
+            let promptBytes = test.messages.reduce(0) { $0 + $1.content.utf8.count }
+            result.usage = Usage(inputTokens: Runner.estimatedTokens(promptBytes),
+                                 outputTokens: Runner.estimatedTokens(outcome.text.count + outcome.reasoning.count), estimated: true)
+        }
+        if let usage = result.usage, let price = provider.price { result.costUSD = price.costUSD(usage) }
+        if let error = log.last?.error {
+            result.status = .error
+            result.error = error
+            result.passed = false
+            return result
+        }
+        let timing = CallTiming(outcome)
+        result.latencyMs = timing.latencyMs
+        result.ttftMs = timing.ttftMs
+        result.ttfotMs = timing.ttfotMs
+        return result
+    }
+}
+
+/// The cache stage (`--cache`): answers from the store for the items whose identical request
+/// (plugin, model, base URL, options, messages) was answered before, within the TTL. The k-th
+/// identical request of this run takes the k-th newest stored answer, so repeats stay distinct
+/// answers; those beyond what is stored are sent.
+enum CacheStage {
+    static func answers(_ items: [Plan.Item], prepared: PreparedRun, store: any ResultStore,
+                        ttlSeconds: Double?) throws(LLMBenchError) -> [Int: BenchResult]
+    {
+        let since = ttlSeconds.map { WallClock.nowUnix() - $0 } ?? -Double.greatestFiniteMagnitude
+        var byKey: [String: [Int]] = [:]
+        for (index, item) in items.enumerated() where !item.warmup {
+            byKey[prepared.cacheKeys[item.test * prepared.providers.count + item.provider], default: []].append(index)
+        }
+        var answers: [Int: BenchResult] = [:]
+        for (key, indices) in byKey {
+            let stored = try store.cachedAnswers(cacheKey: key, since: since, limit: indices.count)
+            for (index, answer) in zip(indices, stored) { answers[index] = answer }
+        }
+        return answers
+    }
+
+    /// What identifies a request to the cache: plugin, model, base URL, the options the plugin
+    /// receives and the messages; never the test's name, category or the API key.
+    static func key(test: TestCase, provider: ProviderConfig) -> String {
+        let material: JSONValue = .object([
+            "v": 1, "plugin": .string(provider.plugin), "model": .string(provider.model), "base_url": JSONValue(provider.baseURL),
+            "options": .object(provider.options.merging(test.options) { _, testValue in testValue }),
+            "messages": .array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
+        ])
+        return Digest.sha256Hex(material.jsonText)
+    }
+}

@@ -1,0 +1,40 @@
+/// A token bucket on the monotonic clock: `ratePerMinute` tokens a minute, at most `capacity`
+/// saved up. A request larger than the capacity goes when the bucket is full and leaves it in
+/// debt, so it is neither refused for ever nor allowed to bunch with others.
+struct TokenBucket {
+    let capacity: Double
+    let perNs: Double
+    private(set) var tokens: Double
+    private var lastNs: UInt64
+
+    /// Starts full: one second's worth (at least one request), so a run starts at once but never
+    /// bursts past what the limit allows in its first second.
+    init(ratePerMinute: Double, nowNs: UInt64) {
+        perNs = ratePerMinute / 60e9
+        capacity = max(1, ratePerMinute / 60)
+        tokens = capacity
+        lastNs = nowNs
+    }
+
+    private mutating func refill(_ nowNs: UInt64) {
+        guard nowNs > lastNs else { return }
+        tokens = min(capacity, tokens + Double(nowNs - lastNs) * perNs)
+        lastNs = nowNs
+    }
+
+    /// 0 when `amount` may be taken now, else how long until it may.
+    mutating func waitNs(for amount: Double, nowNs: UInt64) -> UInt64 {
+        refill(nowNs)
+        let needed = min(amount, capacity)
+        guard tokens < needed else { return 0 }
+        return UInt64(((needed - tokens) / perNs).rounded(.up)) + 1
+    }
+
+    mutating func take(_ amount: Double, nowNs: UInt64) {
+        refill(nowNs)
+        tokens -= amount
+    }
+
+    /// Puts back what a request did not use (or takes more: `amount` < 0), once its real size is known.
+    mutating func settle(_ amount: Double) { tokens = min(capacity, tokens + amount) }
+}
