@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
         .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"]),
 
         // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.
         .target(name: "LLMBenchFakeServers", path: "Tests/LLMBenchFakeServers", exclude: ["README.md"]),

@@ -33,4 +33,6 @@ public struct RequestRecord: Sendable {
     public var lastBodyByteNs: UInt64?
     /// The write of every chunk carrying generated text or thinking, in order.
     public var contentChunkNs: [UInt64] = []
+    /// With `serial=1`: the number in this request's answer (`answer-N`).
+    public var serial: Int?
 }

@@ -19,6 +19,10 @@ final class ServerCore: @unchecked Sendable {
     private var storedRecords: [RequestRecord] = []
     /// Requests seen per model name and prompt, for `fail_times`.
     private var attempts: [String: Int] = [:]
+    /// Per model name: the current rate-limit window's number and the requests it let through.
+    private var windows: [String: (index: UInt64, used: Int)] = [:]
+    private var nextSerial = 0
+    private let startNs = MonotonicClock.nowNs()
 
     /// Per-connection thread stack; requests parse small JSON bodies and need little.
     private static let threadStackBytes = 512 * 1024
@@ -196,6 +200,23 @@ final class ServerCore: @unchecked Sendable {
             exchange.record.prompt = embed.inputs.last
         }
         exchange.record.scenario = call.scenario
+        if let limit = call.scenario.limit, let waitMs = overLimit(limit, windowMs: call.scenario.windowMs, model: call.model) {
+            var limited = call.scenario
+            limited.retryAfterSeconds = (waitMs + 999) / 1000
+            var reply = wire.errorReply(status: 429, scenario: limited, model: call.model)
+            reply.headers.append(("retry-after-ms", String(waitMs)))
+            exchange.publishRecord()
+            exchange.respond(status: reply.status, headers: reply.headers, body: reply.body)
+            return true
+        }
+        if call.scenario.serial, case .chat = call {
+            lock.lock()
+            let serial = nextSerial
+            nextSerial += 1
+            lock.unlock()
+            call.scenario.text = "answer-\(serial)"
+            exchange.record.serial = serial
+        }
         // Past its fail_times the fault is gone, for the wire formats too (no_usage, huge, safety).
         let fault = activeFault(call.scenario, model: call.model, prompt: exchange.record.prompt ?? "")
         call.scenario.fault = fault
@@ -311,6 +332,25 @@ final class ServerCore: @unchecked Sendable {
         }
         exchange.endStream()
         return true
+    }
+
+    /// nil when the request fits in its model's current window (and is counted), else the
+    /// milliseconds until the window ends.
+    private func overLimit(_ limit: Int, windowMs: Int, model: String) -> Int? {
+        let windowNs = UInt64(windowMs) * 1_000_000
+        let elapsed = MonotonicClock.nowNs() - startNs
+        let index = elapsed / windowNs
+        lock.lock()
+        defer { lock.unlock() }
+        var window = windows[model] ?? (index, 0)
+        if window.index != index { window = (index, 0) }
+        guard window.used >= limit else {
+            window.used += 1
+            windows[model] = window
+            return nil
+        }
+        windows[model] = window
+        return Int(((index + 1) * windowNs - elapsed + 999_999) / 1_000_000)
     }
 
     /// The scenario's fault, unless `fail_times` requests with this model and prompt have had it.

@@ -106,8 +106,8 @@ final class Scheduler: @unchecked Sendable {
             id = settings.id
             limit = settings.concurrency
             maxLimit = settings.concurrency
-            requests = settings.rateLimit.requestsPerMinute.map { TokenBucket(ratePerMinute: $0, nowNs: nowNs) }
-            tokens = settings.rateLimit.tokensPerMinute.map { TokenBucket(ratePerMinute: $0, nowNs: nowNs) }
+            requests = settings.rateLimit.requestsPerMinute.map { TokenBucket(ratePerMinute: $0, capacity: 1, nowNs: nowNs) }
+            tokens = settings.rateLimit.tokensPerMinute.map { TokenBucket(ratePerMinute: $0, capacity: $0 / 60, nowNs: nowNs) }
             budgetUSD = settings.budgetUSD
         }
 

@@ -7,12 +7,13 @@ struct TokenBucket {
     private(set) var tokens: Double
     private var lastNs: UInt64
 
-    /// Starts full: one second's worth (at least one request), so a run starts at once but never
-    /// bursts past what the limit allows in its first second.
-    init(ratePerMinute: Double, nowNs: UInt64) {
+    /// Starts full, so a run starts at once. Requests per minute use a capacity of one: requests
+    /// go evenly spaced, as providers that enforce a minute's limit per second (or per 100 ms)
+    /// expect; tokens per minute allow a second's worth at once.
+    init(ratePerMinute: Double, capacity: Double, nowNs: UInt64) {
         perNs = ratePerMinute / 60e9
-        capacity = max(1, ratePerMinute / 60)
-        tokens = capacity
+        self.capacity = max(1, capacity)
+        tokens = self.capacity
         lastNs = nowNs
     }
 

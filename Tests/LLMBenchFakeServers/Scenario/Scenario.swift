@@ -60,6 +60,14 @@ public struct Scenario: Sendable, Equatable {
     public var blockPrompt: Bool = false
     /// Embedding length when the request does not ask for one.
     public var dimensions: Int = 16
+    /// A provider's rate limit: at most `limit` requests with this model name per fixed window of
+    /// `windowMs`; the rest get 429 with the time to the window's end (`retry-after-ms` and
+    /// `Retry-After` in whole seconds).
+    public var limit: Int?
+    public var windowMs: Int = 60_000
+    /// Answer `answer-N`, N counting the server's answers from 0, so a test can tell which request
+    /// produced a stored answer (`RequestRecord.serial`).
+    public var serial: Bool = false
 
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -96,6 +104,9 @@ public struct Scenario: Sendable, Equatable {
             case "reset_after": resetAfter = try number()
             case "size": hugeBytes = try number()
             case "dims": dimensions = max(1, try number())
+            case "limit": limit = try number()
+            case "window_ms": windowMs = max(1, try number())
+            case "serial": serial = try number() != 0
             case "block": blockPrompt = value == "prompt"
             case "fault":
                 guard let fault = Fault(rawValue: value) else {
