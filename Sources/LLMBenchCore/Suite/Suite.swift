@@ -37,14 +37,17 @@ public struct ProviderConfig: Sendable, Equatable {
     /// The engine's, not the plugin's: retries and timeouts.
     public var retry: RetryPolicy
     public var timeouts: TransportTimeouts
+    /// The engine's too: how tokens are counted when the provider reports none.
+    public var tokens: TokenCounting
     public var location: SourceLocation?
 
     public init(id: String, plugin: String, model: String, apiKeyEnv: String? = nil, baseURL: String? = nil,
                 options: [String: JSONValue] = [:], retry: RetryPolicy = RetryPolicy(), timeouts: TransportTimeouts = TransportTimeouts(),
-                location: SourceLocation? = nil)
+                tokens: TokenCounting = TokenCounting(), location: SourceLocation? = nil)
     {
         self.retry = retry
         self.timeouts = timeouts
+        self.tokens = tokens
         self.id = id
         self.plugin = plugin
         self.model = model
