@@ -7,6 +7,8 @@ public final class PreparedRun: @unchecked Sendable {
         public var config: ProviderConfig
         public var instance: PluginInstance
         public var price: PriceEntry?
+        /// The provider's `tokenizer:`, read once per run; nil without one.
+        public var tokenizer: BPETokenizer?
     }
 
     public let suite: Suite
@@ -100,6 +102,7 @@ public struct RunPreparation {
         var providers: [PreparedRun.Provider] = []
         let wanted = selectedProviders.isEmpty ? suite.providers : suite.providers.filter { selectedProviders.contains($0.id) }
         let snapshot = prices.snapshot(for: wanted.map { ($0.plugin, $0.model) }, on: priceDate)
+        var tokenizers = TokenizerFiles(suitePath: suite.sourcePath)
         for config in wanted {
             var apiKey: String?
             if let variable = config.apiKeyEnv {
@@ -127,7 +130,15 @@ public struct RunPreparation {
                 let price = snapshot.price(plugin: config.plugin, model: config.model)
                 let notice = "no price for \(config.plugin)/\(config.model) on \(priceDate): its cost is reported as \"no price\" (see `llmbench pricing show \(config.plugin)/\(config.model)`)"
                 if price == nil && !notices.contains(notice) { notices.append(notice) }
-                providers.append(.init(config: config, instance: instance, price: price))
+                var tokenizer: BPETokenizer?
+                if let path = config.tokens.tokenizerPath {
+                    do throws(LLMBenchError) {
+                        tokenizer = try tokenizers.load(path)
+                    } catch {
+                        problems.append(LLMBenchError(error.code, "provider '\(config.id)': \(error.message)", at: config.location))
+                    }
+                }
+                providers.append(.init(config: config, instance: instance, price: price, tokenizer: tokenizer))
             } catch {
                 let redacted = SecretRedactor(secrets: keys).redact(error.message)
                 problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))

@@ -113,13 +113,7 @@ public struct Runner {
         result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
         result.truncated = outcome.truncated
         result.finishReason = outcome.finishReason
-        if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
-        if result.usage == nil && attempts.log.last?.error == nil {
-            // The provider reported no usage: about four bytes a token, flagged as an estimate.
-            let promptBytes = test.messages.reduce(0) { $0 + $1.content.utf8.count }
-            result.usage = Usage(inputTokens: Self.estimatedTokens(promptBytes),
-                                 outputTokens: Self.estimatedTokens(outcome.text.count + outcome.reasoning.count), estimated: true)
-        }
+        result.usage = TokenCounts.usage(outcome: outcome, test: test, provider: provider, succeeded: attempts.log.last?.error == nil)
         if let usage = result.usage, let price = provider.price { result.costUSD = price.costUSD(usage) }
         if let error = attempts.log.last?.error {
             result.status = .error
@@ -134,8 +128,6 @@ public struct Runner {
         score(&result, test: test, prepared: prepared)
         return result
     }
-
-    static func estimatedTokens(_ utf8Count: Int) -> Int { utf8Count == 0 ? 0 : max(1, (utf8Count + 3) / 4) }
 
     /// Runs each scorer; the test passes when every scorer meets its threshold. Quality is their mean.
     static func score(_ result: inout BenchResult, test: TestCase, prepared: PreparedRun) {
