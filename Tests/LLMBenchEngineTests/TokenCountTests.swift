@@ -149,4 +149,16 @@ struct TokenCountTests {
         let kept = try #require(Self.count(Self.streamed(["The capital of Fran", "ce is Paris"], usage: estimated)))
         #expect(kept.outputTokens == 9 && kept.outputMethod == .estimate)
     }
+
+    @Test func aTokenizerFileIsFoundBesideTheSuiteAndReadOnceWhoeverNamesIt() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try String(contentsOfFile: TestPaths.repo("Tests/Fixtures/tokenizers/gpt2-style.json"), encoding: .utf8)
+        dir.write("models/tok.json", fixture)
+        var files = TokenizerFiles(suitePath: dir.file("suite.yaml"))
+        let first = try files.load("models/tok.json")
+        #expect(try files.load("models/../models/tok.json") === first)
+        #expect(try files.load(dir.file("models/tok.json")) === first)
+        #expect(first.count("Hello world") > 0)
+        #expect(throws: LLMBenchError.self) { try files.load("tok.json") }
+    }
 }

@@ -18,14 +18,15 @@ struct TokenizerFiles {
         let key = ((path as NSString).standardizingPath as NSString).resolvingSymlinksInPath
         if let tokenizer = loaded[key] { return tokenizer }
         func refusal(_ reason: String) -> LLMBenchError { LLMBenchError(.invalidFile, "tokenizer \(path): \(reason)") }
-        // Checked before opening: a FIFO or a device could block or never end.
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: key) else { throw refusal("no such file") }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw refusal("not a regular file") }
-        guard let handle = FileHandle(forReadingAtPath: key) else { throw refusal("it cannot be read") }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: Self.maxBytes + 1)) ?? Data()
-        guard data.count <= Self.maxBytes else { throw refusal("larger than \(Self.maxBytes >> 20) MiB; a tokenizer.json is a few MB") }
-        guard let text = String(data: data, encoding: .utf8) else { throw refusal("not UTF-8 text") }
+        guard FileManager.default.fileExists(atPath: key) else { throw refusal("no such file") }
+        let text: String
+        do throws(BoundedTextFile.Failure) {
+            text = try BoundedTextFile.read(key, maxBytes: Self.maxBytes)
+        } catch .tooLarge {
+            throw refusal("it is larger than \(Self.maxBytes >> 20) MiB; a tokenizer.json is a few MB")
+        } catch {
+            throw refusal(error.reason)
+        }
         let tokenizer = try BPETokenizer(json: text, path: path)
         loaded[key] = tokenizer
         return tokenizer
