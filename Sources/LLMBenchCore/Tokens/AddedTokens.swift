@@ -88,19 +88,21 @@ struct AddedTokens: Sendable {
     }
 
     /// Where the run of whitespace that ends at `end` starts (Unicode White_Space, as `\s`).
+    /// One character at a time, so a token after a long text costs only its whitespace.
     private static func whitespaceRunStart(_ bytes: [UInt8], before end: Int) -> Int {
         var start = end
-        for scalar in text(bytes[..<end]).unicodeScalars.reversed() {
-            guard scalar.properties.isWhitespace else { break }
-            start -= UTF8.width(scalar)
+        while start > 0 {
+            var lead = start - 1
+            while lead > 0 && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            guard let scalar = firstScalar(bytes[lead..<start]), scalar.properties.isWhitespace else { break }
+            start = lead
         }
         return start
     }
 
     private static func whitespaceRunEnd(_ bytes: [UInt8], after start: Int) -> Int {
         var end = start
-        for scalar in text(bytes[start...]).unicodeScalars {
-            guard scalar.properties.isWhitespace else { break }
+        while end < bytes.count, let scalar = firstScalar(bytes[end...]), scalar.properties.isWhitespace {
             end += UTF8.width(scalar)
         }
         return end
