@@ -70,6 +70,7 @@ struct TokenCountEndToEndTests {
         #expect(Set(stored.compactMap { $0.usage?.outputMethod }) == [.chunks, .tokenizer, .limit])
     }
 
+    /// `prepare` and `llmbench validate` (`check`) alike.
     @Test func aTokenizerThatCannotBeReadOrIsNotSupportedStopsTheRunBeforeAnyRequest() throws {
         let dir = TemporaryDirectory()
         dir.write("unigram.json", #"{"model": {"type": "Unigram", "vocab": [["a", 0.0]]}}"#)
@@ -82,14 +83,16 @@ struct TokenCountEndToEndTests {
                 tests:
                   - {name: t, prompt: hi}
                 """
+            let expected = "provider 'p': tokenizer \(dir.file(file)): \(message)"
             do {
                 _ = try runSuite(yaml)
                 Issue.record("\(file) was accepted")
             } catch let error as LLMBenchErrors {
-                let text = error.description
-                #expect(text.contains("provider 'p': tokenizer \(dir.file(file)): \(message)"), "\(text)")
+                #expect(error.errors.count == 1 && error.errors[0].message.contains(expected), "\(error)")
                 #expect(error.errors.first?.location?.line == 4)
             }
+            let found = RunPreparation(catalog: builtInCatalog(), prices: PriceTable()).check(try SuiteParser().parse(yaml, path: "inline.yaml"))
+            #expect(found.map(\.message).contains { $0.contains(expected) })
         }
     }
 }
