@@ -1,5 +1,6 @@
 import Foundation
 import LLMBenchCore
+import Synchronization
 import Testing
 
 /// The BPE tokenizer against Hugging Face `tokenizers` itself: Tests/Fixtures/tokenizers/generate.py
@@ -47,6 +48,19 @@ struct BPETokenizerTests {
         #expect(smol.encode("<|im_start|>user").first == smol.encode("<|im_start|>").first)
         #expect(smol.count("<|im_start|>") == 1)
         #expect(smol.count("2024") == 4, "SmolLM2 splits digits one by one")
+    }
+
+    /// The runner counts from many worker threads with one tokenizer.
+    @Test func manyThreadsEncodingAtOnceGetTheLibrarysIds() throws {
+        let tokenizer = try Self.tokenizer("llama3-style")
+        let strings = Self.cases.strings, expected = try #require(Self.cases.ids["llama3-style"])
+        let wrong = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for index in stride(from: worker, to: strings.count * 4, by: 8) where tokenizer.encode(strings[index % strings.count]) != expected[index % strings.count] {
+                wrong.withLock { $0 += 1 }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
     }
 
     @Test func aLongWordIsEncodedInLinearishTime() throws {
