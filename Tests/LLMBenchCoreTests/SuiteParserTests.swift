@@ -196,3 +196,64 @@ struct SuiteParserTests {
         }
     }
 }
+
+/// The provider fields that say how tokens are counted when the provider reports none.
+struct TokenCountingSuiteTests {
+    static func suite(_ providerFields: String) -> String {
+        """
+        version: 1
+        name: tokens
+        providers:
+          - {id: local, plugin: openai, model: smollm2, \(providerFields)}
+        tests:
+          - {name: t, prompt: hi}
+        """
+    }
+
+    func parse(_ fields: String) throws(LLMBenchErrors) -> TokenCounting {
+        try SuiteParser().parse(Self.suite(fields), path: "suite.yaml").providers[0].tokens
+    }
+
+    func problems(_ fields: String) -> [LLMBenchError] {
+        do {
+            _ = try parse(fields)
+            return []
+        } catch {
+            return error.errors
+        }
+    }
+
+    @Test func readsUsageFromTokenizerAndTemplateTokens() throws {
+        let tokens = try parse("usage_from: tokenizer, tokenizer: models/smollm2/tokenizer.json, template_tokens: {per_message: 5, per_prompt: 24}")
+        #expect(tokens == TokenCounting(source: .tokenizer, tokenizerPath: "models/smollm2/tokenizer.json",
+                                        template: .init(perMessage: 5, perPrompt: 24)))
+        #expect(try parse("usage_from: chunks").source == .chunks)
+    }
+
+    @Test func theDefaultsAreAutoWithChatMLsTemplate() throws {
+        let tokens = try parse("base_url: \"http://localhost:8080/v1\"")
+        #expect(tokens.source == .auto && tokens.tokenizerPath == nil)
+        #expect(tokens.template.perMessage == 5 && tokens.template.perPrompt == 3)
+    }
+
+    @Test func anUnknownSourceIsNamedWithTheChoices() {
+        let found = problems("usage_from: chunk")
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("did you mean 'chunks'") == true)
+        #expect(found.first?.message.contains("auto, chunks, tokenizer, estimate") == true)
+        #expect(found.first?.location?.line == 4)
+    }
+
+    @Test func usageFromTokenizerNeedsATokenizer() {
+        let found = problems("usage_from: tokenizer")
+        #expect(found.map(\.code) == [.missingKey])
+        #expect(found.first?.message.contains("needs 'tokenizer: FILE'") == true)
+    }
+
+    @Test func templateTokensAreWholeNumbersWithKnownKeys() {
+        let found = problems("template_tokens: {per_message: -1, per_reply: 3}")
+        #expect(found.count == 2)
+        #expect(found.contains { $0.code == .unknownKey && $0.message.contains("'per_reply'") && $0.message.contains("per_message, per_prompt") })
+        #expect(found.contains { $0.code == .invalidValue && $0.message.contains("'per_message'") })
+    }
+}

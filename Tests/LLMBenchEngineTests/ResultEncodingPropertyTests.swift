@@ -46,6 +46,11 @@ struct ResultEncodingPropertyTests {
             }
         }
 
+        /// Reported most often, as in real runs; every method appears.
+        mutating func method() -> TokenCountMethod {
+            chance(50) ? .reported : TokenCountMethod.allCases[int(0...(TokenCountMethod.allCases.count - 1))]
+        }
+
         mutating func error() -> RequestError {
             RequestError(kind: ErrorKind.allCases[int(0...(ErrorKind.allCases.count - 1))], message: text(),
                          httpStatus: maybe { $0.int(100...599) }, retryAfterMs: maybe { $0.int(0...120_000) })
@@ -78,7 +83,8 @@ struct ResultEncodingPropertyTests {
                 latencyMs: maybe { $0.double() }, ttftMs: maybe { $0.double() }, ttfotMs: maybe { $0.double() },
                 usage: maybe { g in
                     Usage(inputTokens: g.int(0...1_000_000), outputTokens: g.int(0...1_000_000), cachedInputTokens: g.maybe { $0.int(0...1000) },
-                          cacheWriteTokens: g.maybe { $0.int(0...1000) }, reasoningTokens: g.maybe { $0.int(0...1000) }, estimated: g.chance(30))
+                          cacheWriteTokens: g.maybe { $0.int(0...1000) }, reasoningTokens: g.maybe { $0.int(0...1000) },
+                          inputMethod: g.method(), outputMethod: g.method())
                 },
                 costUSD: maybe { $0.double() }, quality: maybe { $0.double() }, passed: chance(50),
                 scores: (0..<int(0...3)).map { _ in
@@ -120,6 +126,15 @@ struct ResultEncodingPropertyTests {
                 Issue.record("case \(index) (seed \(Self.seed)): reading the JSON back changed the result: \(writer.text)")
                 return
             }
+        }
+    }
+
+    /// Results stored before each count recorded its method have only `tokens_estimated`.
+    @Test func aResultStoredBeforeTheMethodsTakesThemFromItsEstimatedFlag() throws {
+        for (flag, method) in [("true", TokenCountMethod.estimate), ("false", .reported)] {
+            let text = #"{"test":"t","provider":"p","status":"ok","input_tokens":10,"output_tokens":3,"tokens_estimated":"# + flag + "}"
+            let usage = try #require(BenchResult(json: try JSONValue.parse(text))?.usage)
+            #expect(usage.inputMethod == method && usage.outputMethod == method && usage.estimated == (method == .estimate))
         }
     }
 

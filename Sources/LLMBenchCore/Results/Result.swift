@@ -1,41 +1,63 @@
 import Foundation
 
-/// Tokens as the provider reported them. `inputTokens` includes cached reads and cache writes;
-/// `outputTokens` includes reasoning tokens. `estimated` marks counts the provider did not report.
+/// Tokens as the provider reported them, or as the engine counted them where it reported none.
+/// `inputTokens` includes cached reads and cache writes; `outputTokens` includes reasoning tokens.
+/// Each count says how it was made (Docs/metrics.md "Token counts").
 public struct Usage: Sendable, Equatable {
     public var inputTokens: Int
     public var outputTokens: Int
     public var cachedInputTokens: Int?
     public var cacheWriteTokens: Int?
     public var reasoningTokens: Int?
-    public var estimated: Bool
+    public var inputMethod: TokenCountMethod
+    /// Also that of `reasoningTokens`.
+    public var outputMethod: TokenCountMethod
+
+    /// A count the provider did not report (`tokens_estimated`, kept for readers of older results).
+    public var estimated: Bool { inputMethod != .reported || outputMethod != .reported }
 
     public init(inputTokens: Int, outputTokens: Int, cachedInputTokens: Int? = nil, cacheWriteTokens: Int? = nil,
-                reasoningTokens: Int? = nil, estimated: Bool = false)
+                reasoningTokens: Int? = nil, inputMethod: TokenCountMethod = .reported, outputMethod: TokenCountMethod = .reported)
     {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cachedInputTokens = cachedInputTokens
         self.cacheWriteTokens = cacheWriteTokens
         self.reasoningTokens = reasoningTokens
-        self.estimated = estimated
+        self.inputMethod = inputMethod
+        self.outputMethod = outputMethod
     }
 
-    /// Reads the ABI's usage JSON (Docs/plugin-abi.md).
+    /// Counts that are all reported, or all estimated.
+    public init(inputTokens: Int, outputTokens: Int, cachedInputTokens: Int? = nil, cacheWriteTokens: Int? = nil,
+                reasoningTokens: Int? = nil, estimated: Bool)
+    {
+        let method: TokenCountMethod = estimated ? .estimate : .reported
+        self.init(inputTokens: inputTokens, outputTokens: outputTokens, cachedInputTokens: cachedInputTokens,
+                  cacheWriteTokens: cacheWriteTokens, reasoningTokens: reasoningTokens, inputMethod: method, outputMethod: method)
+    }
+
+    /// Reads the ABI's usage JSON (Docs/plugin-abi.md): reported, unless the plugin says it estimated.
     public init?(json: JSONValue) {
         guard let input = json["input_tokens"]?.intValue, let output = json["output_tokens"]?.intValue else { return nil }
         self.init(inputTokens: input, outputTokens: output, cachedInputTokens: json["cached_input_tokens"]?.intValue,
                   cacheWriteTokens: json["cache_write_tokens"]?.intValue, reasoningTokens: json["reasoning_tokens"]?.intValue,
                   estimated: json["estimated"]?.boolValue ?? false)
     }
+}
 
-    public var json: JSONValue {
-        .object([
-            "input_tokens": JSONValue(inputTokens), "output_tokens": JSONValue(outputTokens),
-            "cached_input_tokens": JSONValue(cachedInputTokens), "cache_write_tokens": JSONValue(cacheWriteTokens),
-            "reasoning_tokens": JSONValue(reasoningTokens), "estimated": .bool(estimated),
-        ])
-    }
+/// How a token count was made, from the most exact to the least (Docs/metrics.md "Token counts").
+public enum TokenCountMethod: String, Sendable, CaseIterable {
+    /// The provider's usage.
+    case reported
+    /// The answer stopped at `max_tokens` (finish reason `length`), so it is that many.
+    case limit
+    /// The provider's `tokenizer:` file: for input, the messages' text so and the chat template by rule.
+    case tokenizer
+    /// One token per content chunk of the stream.
+    case chunks
+    /// About four bytes a token (and the chat template by rule, for input), or the plugin's estimate.
+    case estimate
 }
 
 /// The classes of failure (DESIGN.md). The plugin classifies; the engine decides what to retry.

@@ -11,6 +11,7 @@ extension BenchResult {
             "latency_ms": JSONValue(latencyMs), "ttft_ms": JSONValue(ttftMs), "ttfot_ms": JSONValue(ttfotMs),
             "tpot_ms": JSONValue(tpotMs), "decode_tps": JSONValue(decodeTPS),
             "input_tokens": JSONValue(usage?.inputTokens), "output_tokens": JSONValue(usage?.outputTokens),
+            "input_tokens_method": JSONValue(usage?.inputMethod.rawValue), "output_tokens_method": JSONValue(usage?.outputMethod.rawValue),
             "cached_input_tokens": JSONValue(usage?.cachedInputTokens), "cache_write_tokens": JSONValue(usage?.cacheWriteTokens),
             "reasoning_tokens": JSONValue(usage?.reasoningTokens), "tokens_estimated": JSONValue(usage?.estimated),
             "cost_usd": JSONValue(costUSD), "quality": JSONValue(quality), "passed": .bool(passed),
@@ -27,9 +28,12 @@ extension BenchResult {
               let status = json["status"]?.stringValue.flatMap(ResultStatus.init(rawValue:)) else { return nil }
         var usage: Usage?
         if let input = json["input_tokens"]?.intValue, let output = json["output_tokens"]?.intValue {
+            // Results stored before the methods were recorded have only `tokens_estimated`.
+            let older: TokenCountMethod = json["tokens_estimated"]?.boolValue == true ? .estimate : .reported
+            func method(_ key: String) -> TokenCountMethod { json[key]?.stringValue.flatMap(TokenCountMethod.init(rawValue:)) ?? older }
             usage = Usage(inputTokens: input, outputTokens: output, cachedInputTokens: json["cached_input_tokens"]?.intValue,
                           cacheWriteTokens: json["cache_write_tokens"]?.intValue, reasoningTokens: json["reasoning_tokens"]?.intValue,
-                          estimated: json["tokens_estimated"]?.boolValue ?? false)
+                          inputMethod: method("input_tokens_method"), outputMethod: method("output_tokens_method"))
         }
         let error = json["error"].flatMap(RequestError.init(json:))
         self.init(
@@ -192,10 +196,12 @@ extension BenchResult {
         key("http")
         if let http { http.writeJSON(into: &w) } else { w.raw("null") }
         key("input_tokens"); integer(usage?.inputTokens)
+        key("input_tokens_method"); text(usage?.inputMethod.rawValue)
         key("latency_ms"); number(latencyMs)
         key("model"); w.string(model)
         key("output"); w.string(output)
         key("output_tokens"); integer(usage?.outputTokens)
+        key("output_tokens_method"); text(usage?.outputMethod.rawValue)
         key("passed"); w.raw(passed ? "true" : "false")
         key("plugin"); w.string(plugin)
         key("provider"); w.string(provider)

@@ -44,12 +44,14 @@ public struct ProviderConfig: Sendable, Equatable {
     public var budgetUSD: Double?
     /// Requests sent before the measured ones, stored but kept out of every statistic.
     public var warmup: Int
+    /// The engine's too: how tokens are counted when the provider reports none.
+    public var tokens: TokenCounting
     public var location: SourceLocation?
 
     public init(id: String, plugin: String, model: String, apiKeyEnv: String? = nil, baseURL: String? = nil,
                 options: [String: JSONValue] = [:], retry: RetryPolicy = RetryPolicy(), timeouts: TransportTimeouts = TransportTimeouts(),
                 concurrency: Int? = nil, rateLimit: RateLimit = RateLimit(), budgetUSD: Double? = nil, warmup: Int = 0,
-                location: SourceLocation? = nil)
+                tokens: TokenCounting = TokenCounting(), location: SourceLocation? = nil)
     {
         self.concurrency = concurrency
         self.rateLimit = rateLimit
@@ -57,6 +59,7 @@ public struct ProviderConfig: Sendable, Equatable {
         self.warmup = warmup
         self.retry = retry
         self.timeouts = timeouts
+        self.tokens = tokens
         self.id = id
         self.plugin = plugin
         self.model = model

@@ -10,10 +10,11 @@ public struct SuiteParser {
     static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
     static let includeKeys = ["version", "description", "providers", "defaults", "tests"]
     static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts", "concurrency",
-                               "rate_limit", "budget_usd", "warmup"]
+                               "rate_limit", "budget_usd", "warmup", "usage_from", "tokenizer", "template_tokens"]
     static let rateLimitKeys = ["rpm", "tpm"]
     static let retryKeys = ["max_attempts", "rate_limited_max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms"]
     static let timeoutKeys = ["connect_ms", "first_byte_ms", "idle_ms", "total_ms"]
+    static let templateKeys = ["per_message", "per_prompt"]
     static let defaultsKeys = ["scorers", "repeat", "options", "category", "system"]
     static let scorerKeys = ["scorer", "threshold", "options"]
     static let testKeys = ["name", "category", "description", "prompt", "messages", "system", "expected", "scorers", "repeat", "options"]
@@ -182,11 +183,35 @@ public struct SuiteParser {
             }
             let budget = doc.double(fields["budget_usd"], key: "budget_usd", in: "a provider", range: 0...1e9)
             let warmup = doc.int(fields["warmup"], key: "warmup", in: "a provider", min: 0) ?? 0
+            let tokens = parseTokenCounting(fields, doc: &doc)
             guard let id, let plugin, let model else { return nil }
             return ProviderConfig(id: id, plugin: plugin, model: model, apiKeyEnv: keyEnv, baseURL: baseURL,
                                   options: options, retry: retry, timeouts: timeouts, concurrency: concurrency, rateLimit: rateLimit,
-                                  budgetUSD: budget, warmup: warmup, location: doc.location(item))
+                                  budgetUSD: budget, warmup: warmup, tokens: tokens, location: doc.location(item))
         }
+    }
+
+    /// `usage_from`, `tokenizer` and `template_tokens` of a provider (Docs/metrics.md "Token counts").
+    private func parseTokenCounting(_ fields: [String: Node], doc: inout YAMLDocument) -> TokenCounting {
+        var tokens = TokenCounting()
+        if let node = fields["tokenizer"] { tokens.tokenizerPath = doc.nonEmptyString(node, key: "tokenizer", in: "a provider", parent: node) }
+        if let node = fields["usage_from"], let value = doc.string(node, key: "usage_from", in: "a provider", parent: node) {
+            let choices = TokenCounting.Source.allCases.map(\.rawValue)
+            if let source = TokenCounting.Source(rawValue: value) {
+                tokens.source = source
+                if source == .tokenizer && tokens.tokenizerPath == nil {
+                    doc.problem(.missingKey, "'usage_from: tokenizer' needs 'tokenizer: FILE' (a Hugging Face tokenizer.json) on the same provider", at: node)
+                }
+            } else {
+                let hint = Spelling.closest(to: value, in: choices).map { " (did you mean '\($0)'?)" } ?? ""
+                doc.problem(.invalidValue, "unknown 'usage_from' value '\(Excerpt.clip(value, to: 60))'\(hint); expected one of: \(choices.joined(separator: ", "))", at: node)
+            }
+        }
+        if let node = fields["template_tokens"], let t = doc.mapping(node, what: "template_tokens", allowed: Self.templateKeys) {
+            tokens.template.perMessage = doc.int(t["per_message"], key: "per_message", in: "template_tokens", min: 0) ?? tokens.template.perMessage
+            tokens.template.perPrompt = doc.int(t["per_prompt"], key: "per_prompt", in: "template_tokens", min: 0) ?? tokens.template.perPrompt
+        }
+        return tokens
     }
 
     static func isEnvironmentName(_ name: String) -> Bool {

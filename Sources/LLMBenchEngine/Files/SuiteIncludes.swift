@@ -32,16 +32,13 @@ struct SuiteIncludes {
         guard Self.isInside(target, resolvedFolder) else {
             throw refusal("it leads outside the suite's folder \(folder) through a symbolic link; \(Self.rule)")
         }
-        // Checked before opening: opening a FIFO or a device could block or never end.
-        let attributes = try? FileManager.default.attributesOfItem(atPath: target)
-        guard attributes?[.type] as? FileAttributeType == .typeRegular else { throw refusal("it is not a regular file") }
-        guard let handle = FileHandle(forReadingAtPath: target) else { throw refusal("it cannot be read") }
-        defer { try? handle.close() }
-        // One byte more than allowed tells a file that is too large, whatever its size claims.
-        let data = (try? handle.read(upToCount: Self.maxBytes + 1)) ?? Data()
-        guard data.count <= Self.maxBytes else { throw refusal("it is larger than \(Self.maxBytes / 1024 / 1024) MiB, the most a suite file may be") }
-        guard let text = String(data: data, encoding: .utf8) else { throw refusal("it is not UTF-8 text") }
-        return (path, text)
+        do throws(BoundedTextFile.Failure) {
+            return (path, try BoundedTextFile.read(target, maxBytes: Self.maxBytes))
+        } catch .tooLarge {
+            throw refusal("it is larger than \(Self.maxBytes / 1024 / 1024) MiB, the most a suite file may be")
+        } catch {
+            throw refusal(error.reason)
+        }
     }
 
     private func refusal(_ reason: String) -> LLMBenchError { LLMBenchError(.invalidFile, reason) }

@@ -16,6 +16,10 @@ package struct CallOutcome: Sendable {
     package var reasoning: [UInt8] = []
     /// The answer passed its limit and was cut.
     package var truncated = false
+    /// Text and reasoning events that carried content: a stream's content chunks, which many servers
+    /// send one token each (TokenCounts counts with them when no usage comes).
+    package var textChunks = 0
+    package var reasoningChunks = 0
     package var usageJSON: String?
     package var finishReason: String?
     package var error: RequestError?
@@ -57,9 +61,11 @@ final class CallCollector {
         case Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue):
             if outcome.firstContentNs == nil { outcome.firstContentNs = now }
             if outcome.firstTextNs == nil && e.data_len > 0 { outcome.firstTextNs = now }
+            if e.data_len > 0 { outcome.textChunks += 1 }
             if !outcome.appendAnswer(bytes, reasoning: false) { answerLimitReached() }
         case Int32(LLMBENCH_EVENT_REASONING_DELTA.rawValue):
             if outcome.firstContentNs == nil { outcome.firstContentNs = now }
+            if e.data_len > 0 { outcome.reasoningChunks += 1 }
             if !outcome.appendAnswer(bytes, reasoning: true) { answerLimitReached() }
         case Int32(LLMBENCH_EVENT_USAGE.rawValue):
             outcome.usageJSON = String(decoding: bytes, as: UTF8.self)

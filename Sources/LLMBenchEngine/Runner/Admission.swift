@@ -16,18 +16,14 @@ struct RequestEstimate: Sendable {
 
     var tokens: Double { Double(inputTokens + outputBound) }
 
-    init(test: TestCase, provider: ProviderConfig, price: PriceEntry?) {
-        inputTokens = Self.inputTokens(test.messages)
+    /// The prompt is counted as a result's input would be when the provider reports none
+    /// (`TokenCounts.countInput`: the tokenizer when there is one, the chat template included).
+    init(test: TestCase, provider: ProviderConfig, tokenizer: BPETokenizer? = nil, price: PriceEntry?) {
+        let request = TokenCounts.Request(test: test, provider: provider, pluginStreams: false)
+        inputTokens = TokenCounts.countInput(request, settings: provider.tokens, tokenizer: tokenizer).tokens
         let options = provider.options.merging(test.options) { _, testValue in testValue }
         outputBound = Self.outputLimitOptions.lazy.compactMap { options[$0]?.intValue }.first { $0 > 0 } ?? Self.defaultOutputBound
         costUSD = price?.costUSD(Usage(inputTokens: inputTokens, outputTokens: outputBound, estimated: true))
-    }
-
-    /// About four bytes a token, plus the chat template's few tokens a message (3, as OpenAI counts)
-    /// and 3 to start the reply.
-    static func inputTokens(_ messages: [Message]) -> Int {
-        let bytes = messages.reduce(0) { $0 + $1.content.utf8.count }
-        return (bytes + 3) / 4 + 3 * messages.count + 3
     }
 }
 
@@ -48,6 +44,8 @@ final class Job: @unchecked Sendable {
     var admittedNs: UInt64 = 0
     /// Why a planned retry was not made (the run was cancelled or its budget reached).
     var notRetried: String?
+    /// What admission set aside of the budget for the attempt in flight (its estimate).
+    var reservedUSD = 0.0
 
     init(item: Plan.Item, key: ItemKey, estimate: RequestEstimate) {
         self.item = item
@@ -254,9 +252,9 @@ final class Scheduler: @unchecked Sendable {
             job.waitMs += waited
             pendingWaits.append((lane.id, waited))
         }
-        let cost = job.estimate.costUSD ?? 0
-        reservedUSD += cost
-        lane.reservedUSD += cost
+        job.reservedUSD = job.estimate.costUSD ?? 0
+        reservedUSD += job.reservedUSD
+        lane.reservedUSD += job.reservedUSD
         lane.inFlight += 1
         inFlight += 1
         job.admittedNs = now
@@ -286,9 +284,9 @@ final class Scheduler: @unchecked Sendable {
         let lane = lanes[job.item.provider]
         lane.inFlight -= 1
         inFlight -= 1
-        let cost = job.estimate.costUSD ?? 0
-        reservedUSD -= cost
-        lane.reservedUSD -= cost
+        // A retry gives back what its attempt set aside; a final attempt keeps it until its cost
+        // is counted (`completed`), so no request is admitted against money already spent.
+        if retryInMs != nil { release(job, lane: lane) }
         if let error, error.kind == .rateLimited {
             if job.admittedNs >= lane.lastDecreaseNs {
                 lane.limit = max(1, lane.limit / 2)
@@ -312,12 +310,14 @@ final class Scheduler: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// A job's result is final: its cost counts against the budgets (alerts are returned for the
-    /// observers) and its real token count settles the tokens-per-minute bucket.
-    func completed(_ job: Job, costUSD: Double?, tokens: Int?) -> [BudgetAlert] {
+    /// A job's result is final: its cost counts against the budgets and its real token count
+    /// settles the tokens-per-minute bucket. Alerts it raises go to `alert` in the order they were
+    /// passed, under the scheduler's lock (observers must not call back into the run).
+    func completed(_ job: Job, costUSD: Double?, tokens: Int?, alert: (BudgetAlert) -> Void) {
         condition.lock()
         defer { condition.unlock() }
         let lane = lanes[job.item.provider]
+        release(job, lane: lane)
         if job.item.warmup { lane.warmupsLeft -= 1 }
         if let tokens, !job.log.isEmpty { lane.tokens?.settle(job.estimate.tokens - Double(tokens)) }
         var alerts: [BudgetAlert] = []
@@ -337,8 +337,14 @@ final class Scheduler: @unchecked Sendable {
                 }
             }
         }
+        for raised in alerts { alert(raised) }
         condition.broadcast()
-        return alerts
+    }
+
+    private func release(_ job: Job, lane: Lane) {
+        reservedUSD -= job.reservedUSD
+        lane.reservedUSD -= job.reservedUSD
+        job.reservedUSD = 0
     }
 
     /// Rate-limit waits since the last call, for the observers.

@@ -7,6 +7,8 @@ public final class PreparedRun: @unchecked Sendable {
         public var config: ProviderConfig
         public var instance: PluginInstance
         public var price: PriceEntry?
+        /// The provider's `tokenizer:`, read once per run; nil without one.
+        public var tokenizer: BPETokenizer?
     }
 
     public let suite: Suite
@@ -31,7 +33,9 @@ public final class PreparedRun: @unchecked Sendable {
             providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
         }
         cacheKeys = suite.tests.flatMap { test in providers.map { CacheStage.key(test: test, provider: $0.config) } }
-        estimates = suite.tests.flatMap { test in providers.map { RequestEstimate(test: test, provider: $0.config, price: $0.price) } }
+        estimates = suite.tests.flatMap { test in
+            providers.map { RequestEstimate(test: test, provider: $0.config, tokenizer: $0.tokenizer, price: $0.price) }
+        }
         self.suite = suite
         self.providers = providers
         self.scorers = scorers
@@ -100,8 +104,15 @@ public struct RunPreparation {
         self.priceDate = priceDate
     }
 
-    /// Checks plugin and scorer names against the catalog without creating anything.
+    /// Checks plugin and scorer names against the catalog, and reads the providers' tokenizer files,
+    /// without creating anything.
     public func check(_ suite: Suite) -> [LLMBenchError] {
+        var tokenizers = TokenizerFiles(suitePath: suite.sourcePath)
+        return check(suite, tokenizers: &tokenizers)
+    }
+
+    /// `tokenizers` keeps what was read, for `prepare`.
+    func check(_ suite: Suite, tokenizers: inout TokenizerFiles) -> [LLMBenchError] {
         var problems: [LLMBenchError] = []
         let providerIDs = catalog.plugins(of: .provider).map(\.id).sorted()
         let scorerIDs = catalog.plugins(of: .scorer).map(\.id).sorted()
@@ -119,12 +130,21 @@ public struct RunPreparation {
         for id in selectedProviders where !suite.providers.contains(where: { $0.id == id }) {
             problems.append(LLMBenchError(.usage, "--provider '\(id)' is not in the suite; it has: \(suite.providers.map(\.id).joined(separator: ", "))"))
         }
+        for provider in suite.providers where selectedProviders.isEmpty || selectedProviders.contains(provider.id) {
+            guard let path = provider.tokens.tokenizerPath else { continue }
+            do throws(LLMBenchError) {
+                _ = try tokenizers.load(path)
+            } catch {
+                problems.append(LLMBenchError(error.code, "provider '\(provider.id)': \(error.message)", at: provider.location))
+            }
+        }
         return problems
     }
 
     /// Creates the plugin instances. Throws every problem found; nothing has been sent yet.
     public func prepare(_ suite: Suite) throws(LLMBenchErrors) -> PreparedRun {
-        var problems = check(suite)
+        var tokenizers = TokenizerFiles(suitePath: suite.sourcePath)
+        var problems = check(suite, tokenizers: &tokenizers)
         guard problems.isEmpty else { throw LLMBenchErrors(problems) }
         var notices: [String] = []
         var keys: [String] = []
@@ -158,7 +178,9 @@ public struct RunPreparation {
                 let price = snapshot.price(plugin: config.plugin, model: config.model)
                 let notice = "no price for \(config.plugin)/\(config.model) on \(priceDate): its cost is reported as \"no price\" (see `llmbench pricing show \(config.plugin)/\(config.model)`)"
                 if price == nil && !notices.contains(notice) { notices.append(notice) }
-                providers.append(.init(config: config, instance: instance, price: price))
+                // Read by `check`: loading again finds it read.
+                let tokenizer = config.tokens.tokenizerPath.flatMap { try? tokenizers.load($0) }
+                providers.append(.init(config: config, instance: instance, price: price, tokenizer: tokenizer))
             } catch {
                 let redacted = SecretRedactor(secrets: keys).redact(error.message)
                 problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))

@@ -115,8 +115,6 @@ public struct Runner {
         return Outcome(run: info, counts: counts, storeFailure: failure, cancelled: cancelled, planned: plan.planned)
     }
 
-    static func estimatedTokens(_ utf8Count: Int) -> Int { utf8Count == 0 ? 0 : max(1, (utf8Count + 3) / 4) }
-
     /// Runs each scorer; the test passes when every scorer meets its threshold. Quality is their mean.
     static func score(_ result: inout BenchResult, test: TestCase, prepared: PreparedRun, context: RunContext) {
         guard !test.scorers.isEmpty else {

@@ -24,8 +24,11 @@ final class Stages: @unchecked Sendable {
             Runner.score(&result, test: prepared.suite.tests[job.item.test], prepared: prepared, context: context)
         }
         let tokens = result.usage.map { $0.inputTokens + $0.outputTokens }
-        let newAlerts = scheduler.completed(job, costUSD: result.costUSD, tokens: tokens)
-        deliver(result, item: job.item, alerts: newAlerts)
+        scheduler.completed(job, costUSD: result.costUSD, tokens: tokens) { alert in
+            alerts.withLock { $0.append(alert) }
+            for observer in context.observers { observer.budgetAlert(alert) }
+        }
+        deliver(result, item: job.item)
     }
 
     /// An item answered from the store: the stored answer, re-scored with this run's scorers,
@@ -43,10 +46,10 @@ final class Stages: @unchecked Sendable {
         result.scores = []
         result.quality = nil
         Runner.score(&result, test: test, prepared: prepared, context: context)
-        deliver(result, item: item, alerts: [])
+        deliver(result, item: item)
     }
 
-    private func deliver(_ result: BenchResult, item: Plan.Item, alerts newAlerts: [BudgetAlert]) {
+    private func deliver(_ result: BenchResult, item: Plan.Item) {
         // Every answer can serve a later run's cache, except those that came from it.
         let cacheKey = result.cached || result.status != .ok ? nil : prepared.cacheKeys[item.test * prepared.providers.count + item.provider]
         writer.submit(EncodedResult(sequence: item.sequence, result: result, cacheKey: cacheKey))
@@ -57,11 +60,7 @@ final class Stages: @unchecked Sendable {
             if !result.passed { counts.failed += 1 }
             if result.cached { counts.cached += 1 }
         }
-        if !newAlerts.isEmpty { alerts.withLock { $0 += newAlerts } }
-        for observer in context.observers {
-            for alert in newAlerts { observer.budgetAlert(alert) }
-            observer.resultReady(result)
-        }
+        for observer in context.observers { observer.resultReady(result) }
     }
 }
 
@@ -83,13 +82,7 @@ enum ResultBuilder {
         result.reasoning = outcome.reasoningText.map(prepared.redactor.redact)
         result.truncated = outcome.truncated
         result.finishReason = outcome.finishReason
-        if let usageJSON = outcome.usageJSON, let json = try? JSONValue.parse(usageJSON) { result.usage = Usage(json: json) }
-        if result.usage == nil && log.last?.error == nil {
-            // The provider reported no usage: about four bytes a token, flagged as an estimate.
-            let promptBytes = test.messages.reduce(0) { $0 + $1.content.utf8.count }
-            result.usage = Usage(inputTokens: Runner.estimatedTokens(promptBytes),
-                                 outputTokens: Runner.estimatedTokens(outcome.text.count + outcome.reasoning.count), estimated: true)
-        }
+        result.usage = TokenCounts.usage(outcome: outcome, test: test, provider: provider, succeeded: log.last?.error == nil)
         if let usage = result.usage, let price = provider.price { result.costUSD = price.costUSD(usage) }
         if let error = log.last?.error {
             result.status = .error
