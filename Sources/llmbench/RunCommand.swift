@@ -176,7 +176,8 @@ struct RunCommand: ParsableCommand {
             throw Exit.aborted
         }
 
-        let context = RunContext(observers: quiet ? [] : [ProgressLine()])
+        let interval = ProcessInfo.processInfo.environment["LLMBENCH_PROGRESS_INTERVAL_S"].flatMap(Double.init) ?? 5
+        let context = RunContext(observers: quiet ? [] : [ProgressLine(plainEverySeconds: max(0, interval))])
         // Ctrl-C or SIGTERM: stop starting requests, let those in flight stop, keep every result.
         let interrupts = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)

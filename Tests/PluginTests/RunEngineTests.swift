@@ -236,3 +236,58 @@ struct RunEngineTests {
         #expect(observer.ended?.results == 3 && observer.started?.planned == 3)
     }
 }
+
+/// Plugin log lines and `is_cancelled(context, NULL)` reach the run the call was made for.
+struct RunContextIsolationTests {
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [String] = []
+        func add(_ line: String) { lock.withLock { stored.append(line) } }
+        var all: [String] { lock.withLock { stored } }
+    }
+
+    @Test func twoRunsInOneProcessEachReceiveOnlyTheirOwnPluginLogLines() throws {
+        let dir = TemporaryDirectory()
+        _ = try buildFixture("logging", in: dir.path, flags: ["-DLOG_IN_SCORE"])
+        func suite(_ prefix: String) -> String {
+            var yaml = "version: 1\nname: \(prefix)\nproviders:\n  - {id: p, plugin: mock, model: m, options: {ttft_ms: 2}}\ntests:\n"
+            for i in 0..<20 { yaml += "  - {name: \(prefix)-\(i), prompt: q, expected: x, scorers: [fixture]}\n" }
+            return yaml
+        }
+        let linesA = Lines(), linesB = Lines()
+        let contextA = RunContext(logSink: { linesA.add($0.message) })
+        let contextB = RunContext(logSink: { linesB.add($0.message) })
+        let group = DispatchGroup()
+        for (yaml, context) in [(suite("alpha"), contextA), (suite("beta"), contextB)] {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                _ = try? runSuite(yaml, extraPluginDirs: [dir.path], concurrency: 3, context: context)
+            }.start()
+        }
+        group.wait()
+        #expect(linesA.all.count == 20 && linesB.all.count == 20)
+        #expect(linesA.all.allSatisfy { $0.contains("\"test\":\"alpha-") && $0.hasPrefix("cancelled=0") })
+        #expect(linesB.all.allSatisfy { $0.contains("\"test\":\"beta-") })
+    }
+
+    @Test func aCancelledRunIsSeenCancelledByItsPluginsAndOnlyByThem() throws {
+        let dir = TemporaryDirectory()
+        _ = try buildFixture("logging", in: dir.path, flags: ["-DLOG_IN_SCORE"])
+        let lines = Lines()
+        let context = RunContext(logSink: { lines.add($0.message) })
+        context.cancel()
+        // Scoring a stored answer needs no request, so a cancelled run still reaches the scorer.
+        let suite = try SuiteParser().parse("""
+            version: 1
+            name: c
+            providers: [{id: p, plugin: mock, model: m}]
+            tests: [{name: t, prompt: q, expected: x, scorers: [fixture]}]
+            """, path: "inline.yaml")
+        let prepared = try RunPreparation(catalog: builtInCatalog(extra: [dir.path]), prices: PriceTable()).prepare(suite)
+        let scorer = try #require(prepared.scorerInstances.first)
+        _ = ScorerCall.evaluate(scorer, spec: ScorerSpec(scorer: "fixture"), output: "x", expected: ["x"], testName: "t", run: context)
+        _ = ScorerCall.evaluate(scorer, spec: ScorerSpec(scorer: "fixture"), output: "x", expected: ["x"], testName: "t", run: RunContext(logSink: { lines.add($0.message) }))
+        #expect(lines.all.map { $0.prefix(11) } == ["cancelled=1", "cancelled=0"])
+    }
+}

@@ -15,6 +15,8 @@ public final class PreparedRun: @unchecked Sendable {
     public let providers: [Provider]
     /// Scorer instances by `ScorerKey`: one per distinct scorer + options in the suite.
     let scorers: [String: PluginInstance]
+    /// The scorer instances, for callers that score outside a run (tests, `llmbench score`).
+    package var scorerInstances: [PluginInstance] { Array(scorers.values) }
     public let prices: PriceSnapshot
     /// Things the user should see: skipped providers, models without a price.
     public let notices: [String]

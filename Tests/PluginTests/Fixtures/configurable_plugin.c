@@ -11,6 +11,8 @@
  *   -DEXIT_IN_CONSTRUCTOR     a library constructor that calls exit(0) when the library is loaded
  *   -DEXIT_IN_SCORE           a valid plugin whose score calls exit(0)
  *   -DMARK_LOAD_TO='"/path"'  a constructor that appends the loading process's pid to that file
+ *   -DLOG_IN_SCORE            a valid scorer that logs each score request (a warning) and whether
+ *                             its run is cancelled, through host->log and host->is_cancelled(ctx, NULL)
  * Without flags it is a valid scorer that gives 0.5 for any answer.
  */
 #include <signal.h>
@@ -47,8 +49,11 @@ __attribute__((constructor)) static void fixture_constructor(void) { exit(0); }
 #define PLUGIN_ID_VALUE "fixture"
 #endif
 
+static const llmbench_host *fixture_host;
+
 static int32_t fixture_create(const llmbench_host *host, const char *config, size_t len, void **out, char **error) {
-    (void)host; (void)config; (void)len; (void)error;
+    (void)config; (void)len; (void)error;
+    fixture_host = host;
     *out = (void *)1;
     return LLMBENCH_OK;
 }
@@ -59,6 +64,13 @@ static int32_t fixture_score(void *instance, const llmbench_call *call) {
     (void)instance;
 #ifdef EXIT_IN_SCORE
     exit(0);
+#endif
+#ifdef LOG_IN_SCORE
+    char line[4096];
+    int cancelled = fixture_host->is_cancelled(fixture_host->context, NULL);
+    int n = snprintf(line, sizeof line, "cancelled=%d request=%.*s", cancelled, (int)(call->request_len < 3000 ? call->request_len : 3000),
+                     call->request_json);
+    fixture_host->log(fixture_host->context, 2, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1));
 #endif
     const char *result = "{\"value\":0.5,\"explanation\":\"fixture\"}";
     llmbench_event event = {LLMBENCH_ABI_MAJOR, LLMBENCH_ABI_MINOR, sizeof event, LLMBENCH_EVENT_RESULT,
