@@ -291,3 +291,34 @@ struct RunContextIsolationTests {
         #expect(lines.all.map { $0.prefix(11) } == ["cancelled=1", "cancelled=0"])
     }
 }
+
+struct ProviderConcurrencyTests {
+    /// The most requests of `model` the server was answering at once.
+    static func peakOverlap(_ records: [RequestRecord], model: String) -> Int {
+        var events: [(UInt64, Int)] = []
+        for r in records where r.model == model { events += [(r.requestStartNs, 1), (r.lastByteNs ?? r.requestStartNs, -1)] }
+        var current = 0, peak = 0
+        for (_, delta) in events.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+            current += delta
+            peak = max(peak, current)
+        }
+        return peak
+    }
+
+    @Test func aProviderLimitHoldsWhileTheOthersUseTheRestOfTheWorkers() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let yaml = RunEngineTests.serverSuite(server, providers: [("one", "fake;ttft=20", ", concurrency: 1"), ("many", "fake;ttft=21", "")], tests: 12)
+        let (run, _, _) = try runSuite(yaml, environment: RunEngineTests.key, concurrency: 4)
+        #expect(run.results.allSatisfy { $0.status == .ok })
+        #expect(Self.peakOverlap(server.records(), model: "fake;ttft=20") == 1)
+        #expect(Self.peakOverlap(server.records(), model: "fake;ttft=21") >= 2, "the other provider used the free workers")
+    }
+
+    @Test func theCommandLinesProviderConcurrencyWinsOverTheSuites() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let yaml = RunEngineTests.serverSuite(server, providers: [("p", "fake;ttft=20", ", concurrency: 4")], tests: 8)
+        let (run, _, _) = try runSuite(yaml, environment: RunEngineTests.key, settings: RunSettings(concurrency: 4, providerConcurrency: ["p": 2]))
+        #expect(run.results.count == 8)
+        #expect(Self.peakOverlap(server.records(), model: "fake;ttft=20") == 2)
+    }
+}
