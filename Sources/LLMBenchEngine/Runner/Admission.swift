@@ -249,7 +249,8 @@ final class Scheduler: @unchecked Sendable {
             lane.blockedSinceNs = nil
             lane.waitCount += 1
             lane.waitTotalMs += waited
-            job.waitMs += waited
+            // A retry's whole gap since its last attempt is counted by the request stage.
+            if job.log.isEmpty { job.waitMs += waited }
             pendingWaits.append((lane.id, waited))
         }
         job.reservedUSD = job.estimate.costUSD ?? 0
