@@ -13,23 +13,11 @@ swift build -c release >/dev/null
 bin=.build/release/llmbench
 fake=.build/release/llmbench-fake-server
 work=$(mktemp -d)
-server_pid=""
+source Benchmarks/fake_server.sh
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; exec 9>&- 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p Benchmarks/results
 if [ -n "${QUICK:-}" ]; then SCALE=1; else SCALE=4; fi
-
-# Starts the fake server with its stdin on a FIFO; closing fd 9 stops it (and writes its records).
-start_server() {
-    rm -f "$work/fifo" "$work/port" "$work/records.jsonl"; mkfifo "$work/fifo"
-    "$fake" --api openai ${1:+--records "$work/records.jsonl"} < "$work/fifo" > "$work/port" &
-    server_pid=$!
-    exec 9> "$work/fifo"
-    for _ in $(seq 100); do grep -q listening "$work/port" 2>/dev/null && break; sleep 0.05; done
-    port=$(awk '{print $2}' "$work/port")
-    base="http://127.0.0.1:$port/v1"
-}
-stop_server() { exec 9>&-; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 
 llmbench_run() { # requests concurrency model -> prints requests/s; leaves $work/r.json
     python3 Benchmarks/make_http_suite.py "$1" "$base" "$3" "$work/suite.yaml"
@@ -64,7 +52,7 @@ printf "%-12s %22s %22s\n" concurrency "llmbench p50/p99 ms" "reference p50/p99 
 ttft_json=""
 for c in 1 64 256; do
     n=$(( c == 1 ? 50 * SCALE : c * 2 * SCALE ))
-    start_server records
+    start_server "$work/records.jsonl"
     llmbench_run "$n" "$c" "fake;ttft=50;gap=10;chunks=64" >/dev/null
     python3 Benchmarks/reference_client.py "$base" "fake;ttft=50;gap=10;chunks=64" "$n" "$c" "$work/ref.jsonl" >/dev/null
     stop_server
