@@ -24,8 +24,8 @@ struct ResumeTests {
     }
 
     /// Starts `arguments`, waits (by condition) until the server has answered `answers` more
-    /// requests, then kills the process with SIGKILL and reaps it.
-    static func killAfter(answers: Int, _ arguments: [String], cli: CLI, server: FakeProviderServer) throws {
+    /// requests, then sends `signal` (SIGKILL unless told) and reaps the process.
+    static func killAfter(answers: Int, _ arguments: [String], cli: CLI, server: FakeProviderServer, signal: Int32 = SIGKILL) throws {
         let before = server.records().count(where: { $0.serial != nil && $0.lastByteNs != nil })
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.llmbench)
@@ -39,7 +39,7 @@ struct ResumeTests {
             if server.records().count(where: { $0.serial != nil && $0.lastByteNs != nil }) >= before + answers { break }
             usleep(200)
         }
-        kill(process.processIdentifier, SIGKILL)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
     }
 
@@ -86,6 +86,26 @@ struct ResumeTests {
             #expect(stored == lastSerial["\(model)|\(prompt)"], "\(result["test"]!) × \(result["provider"]!)")
         }
         #expect(records.count >= Self.tests * 2, "the server answered every item at least once")
+    }
+
+    @Test func requestsThatCtrlCCancelledInFlightAreAskedAgainOnResume() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let suite = Self.suite(dir, server: server)
+        let store = dir.file("r.sqlite")
+        try Self.killAfter(answers: 20, ["run", suite, "--store", store, "--concurrency", "4", "--quiet"], cli: cli, server: server, signal: SIGINT)
+        let interrupted = try JSONValue.parse(try cli.run(["report", "--last", "--format", "json", "--store", store]).stdout)
+        #expect(interrupted["run"]?["status"] == "interrupted")
+        let cancelled = interrupted["results"]?.arrayValue?.count { $0["error"]?["kind"] == "cancelled" } ?? 0
+        #expect(cancelled > 0, "Ctrl-C stopped requests in flight")
+        let finish = try cli.run(["run", "--resume", "last", "--store", store, "--quiet"], env: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        let report = try JSONValue.parse(try cli.run(["report", "--last", "--format", "json", "--store", store]).stdout)
+        let results = try #require(report["results"]?.arrayValue)
+        #expect(results.count == Self.tests * 2)
+        #expect(results.allSatisfy { $0["status"] == "ok" }, "the cancelled requests were asked again, not kept as errors")
+        #expect(Set(results.map { "\($0["test"]!)/\($0["provider"]!)" }).count == Self.tests * 2)
     }
 
     @Test func aChangedSuiteIsRefusedNamingWhatChanged() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import LLMBenchCore
+import Synchronization
 
 /// A suite bound to live plugin instances and prices, checked before any request is sent.
 public final class PreparedRun: @unchecked Sendable {
@@ -23,8 +24,9 @@ public final class PreparedRun: @unchecked Sendable {
     let redactor: SecretRedactor
     /// Request JSON per test × provider (index test * providers.count + provider), all but the repeat.
     let requestPrefixes: [[UInt8]]
-    /// The response cache's key per test × provider, same index (`CacheStage.key`).
-    let cacheKeys: [String]
+    /// The response cache's key per test × provider, made when first asked (`CacheStage.key`): a
+    /// SHA-256 each, which for 100,000 tests would hold up the first request by a third of a second.
+    private let cacheKeyMemo: Mutex<[String?]>
     /// What each test × provider request is expected to take (budget, tokens per minute), same index.
     let estimates: [RequestEstimate]
 
@@ -34,7 +36,7 @@ public final class PreparedRun: @unchecked Sendable {
         requestPrefixes = suite.tests.flatMap { test in
             providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
         }
-        cacheKeys = suite.tests.flatMap { test in providers.map { CacheStage.key(test: test, provider: $0.config) } }
+        cacheKeyMemo = Mutex(Array(repeating: nil, count: suite.tests.count * providers.count))
         estimates = suite.tests.flatMap { test in
             providers.map { RequestEstimate(test: test, provider: $0.config, tokenizer: $0.tokenizer, price: $0.price) }
         }
@@ -65,6 +67,15 @@ public final class PreparedRun: @unchecked Sendable {
         let chosen = runPlan.tests.compactMap { index[$0.name] }
         return Plan.make(tests: chosen.map { ($0, suite.tests[$0].name, suite.tests[$0].repeatCount) }, providers: providers.map(\.config.id),
                          done: done, warmups: providers.map(\.config.warmup), firstWarmupSequence: firstWarmupSequence)
+    }
+
+    /// The response cache's key of the request an item makes.
+    func cacheKey(_ item: Plan.Item) -> String {
+        let index = item.test * providers.count + item.provider
+        if let known = cacheKeyMemo.withLock({ $0[index] }) { return known }
+        let key = CacheStage.key(test: suite.tests[item.test], provider: providers[item.provider].config)
+        cacheKeyMemo.withLock { $0[index] = key }
+        return key
     }
 
     func key(of item: Plan.Item) -> ItemKey {

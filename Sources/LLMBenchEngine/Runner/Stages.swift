@@ -51,7 +51,7 @@ final class Stages: @unchecked Sendable {
 
     private func deliver(_ result: BenchResult, item: Plan.Item) {
         // Every answer can serve a later run's cache, except those that came from it.
-        let cacheKey = result.cached || result.status != .ok ? nil : prepared.cacheKeys[item.test * prepared.providers.count + item.provider]
+        let cacheKey = result.cached || result.status != .ok ? nil : prepared.cacheKey(item)
         writer.submit(EncodedResult(sequence: item.sequence, result: result, cacheKey: cacheKey))
         counts.withLock { counts in
             if result.warmup { counts.warmups += 1; return }
@@ -109,7 +109,7 @@ enum CacheStage {
         let since = ttlSeconds.map { WallClock.nowUnix() - $0 } ?? -Double.greatestFiniteMagnitude
         var byKey: [String: [Int]] = [:]
         for (index, item) in items.enumerated() where !item.warmup {
-            byKey[prepared.cacheKeys[item.test * prepared.providers.count + item.provider], default: []].append(index)
+            byKey[prepared.cacheKey(item), default: []].append(index)
         }
         var answers: [Int: BenchResult] = [:]
         for (key, indices) in byKey {

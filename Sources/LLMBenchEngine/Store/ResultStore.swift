@@ -17,14 +17,16 @@ public protocol ResultStore: AnyObject, Sendable {
     func results(runID: String) throws(LLMBenchError) -> [BenchResult]
     /// The latest runs, newest first, each with how many results it stored.
     func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)]
-    /// The planned items of a run that have a result (warm-ups aside): what `--resume` skips.
+    /// The planned items of a run that have a result (warm-ups aside, and requests cancelled in
+    /// flight by Ctrl-C, which never completed): what `--resume` skips.
     func completedItemKeys(runID: String) throws(LLMBenchError) -> Set<ItemKey>
     /// What a run has spent so far, by provider id (warm-ups included: they were paid for).
     func spending(runID: String) throws(LLMBenchError) -> [String: Double]
     /// The highest sequence number a run has stored; nil when it has none.
     func lastSequence(runID: String) throws(LLMBenchError) -> Int?
     /// Marks a stopped run as running again in this process (`--resume`), with its plan as given
-    /// (a resumed run may continue with a larger budget).
+    /// (a resumed run may continue with a larger budget), and drops the results of requests that
+    /// Ctrl-C cancelled in flight: they are asked again.
     func resumeRun(_ run: RunInfo) throws(LLMBenchError)
     /// Answers stored for a request with this cache key (Docs/runs.md "Cache"), newest first:
     /// successful, not themselves from the cache, started at or after `since` (Unix seconds).
@@ -351,7 +353,10 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     public func completedItemKeys(runID: String) throws(LLMBenchError) -> Set<ItemKey> {
         try locked { () throws(LLMBenchError) -> Set<ItemKey> in
             let warmup = fileVersion >= 3 ? "AND warmup = 0" : ""
-            let query = try db.prepare("SELECT test, provider, repeat_index FROM results WHERE run_id = ?1 \(warmup)")
+            let query = try db.prepare("""
+                SELECT test, provider, repeat_index FROM results
+                WHERE run_id = ?1 \(warmup) AND (error_kind IS NULL OR error_kind != 'cancelled')
+                """)
             query.bind(1, runID)
             var keys: Set<ItemKey> = []
             while try query.step() {
@@ -385,7 +390,17 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                 UPDATE runs SET status = 'running', status_reason = NULL, finished_at = NULL, process = ?2, plan = ?3 WHERE id = ?1
                 """)
             update.bind(1, run.id); update.bind(2, ProcessIdentity.current); update.bind(3, run.plan?.json.jsonText)
-            try update.run()
+            try db.execute("BEGIN IMMEDIATE")
+            do throws(LLMBenchError) {
+                try update.run()
+                let drop = try db.prepare("DELETE FROM results WHERE run_id = ?1 AND error_kind = 'cancelled'")
+                drop.bind(1, run.id)
+                try drop.run()
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
         }
     }
 
