@@ -78,46 +78,119 @@ public enum Summarizer {
     /// One summary per provider × model, then one per provider × model × category, in first-seen order.
     /// Failed requests count in `errors` and are left out of latency, TTFT and quality.
     public static func summarize(_ results: [BenchResult]) -> [GroupSummary] {
-        struct Key: Hashable { var provider: String; var model: String; var category: String? }
-        var order: [Key] = []
-        var groups: [Key: [Int]] = [:]
-        for (i, result) in results.enumerated() {
-            for key in [Key(provider: result.provider, model: result.model, category: nil),
-                        Key(provider: result.provider, model: result.model, category: result.category)]
-            {
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(i)
-            }
-        }
-        let overall = order.filter { $0.category == nil }
-        let byCategory = order.filter { $0.category != nil }
-        return (overall + byCategory).map { key in
-            summarize(results, indices: groups[key]!, provider: key.provider, model: key.model, category: key.category)
+        var summaries = SummaryAccumulator()
+        for result in results { summaries.add(result) }
+        return summaries.summaries
+    }
+}
+
+/// The summaries of `Summarizer.summarize`, built one result at a time: each group keeps its latency
+/// and TTFT values (percentiles need them all) and running counts and sums, never the results.
+public struct SummaryAccumulator: Sendable {
+    private struct Key: Hashable {
+        var provider: String
+        var model: String
+        var category: String?
+    }
+
+    private var keys: [Key] = []
+    private var groups: [GroupAccumulator] = []
+    private var index: [Key: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
+
+    public mutating func add(_ result: ResultFigures) {
+        add(result, to: Key(provider: result.provider, model: result.model, category: nil))
+        add(result, to: Key(provider: result.provider, model: result.model, category: result.category))
+    }
+
+    private mutating func add(_ result: ResultFigures, to key: Key) {
+        if let i = index[key] {
+            groups[i].add(result)
+        } else {
+            index[key] = groups.count
+            keys.append(key)
+            groups.append(GroupAccumulator())
+            groups[groups.count - 1].add(result)
         }
     }
 
-    /// Reads the group's results in place (no copies: a result is a large value).
-    static func summarize(_ results: [BenchResult], indices: [Int], provider: String, model: String, category: String?) -> GroupSummary {
-        var latencies: [Double] = [], ttfts: [Double] = [], qualities: [Double] = [], costs: [Double] = []
-        var errors = 0, passed = 0, unpriced = 0, simulated = false
-        latencies.reserveCapacity(indices.count)
-        for i in indices {
-            let r = results[i]
-            if r.status == .ok {
-                if let v = r.latencyMs { latencies.append(v) }
-                if let v = r.ttftMs { ttfts.append(v) }
-                if let v = r.quality { qualities.append(v) }
-            } else {
-                errors += 1
-            }
-            if r.passed { passed += 1 }
-            if let c = r.costUSD { costs.append(c) } else if r.usage != nil { unpriced += 1 }
-            if r.simulated { simulated = true }
+    /// Overall groups first, then per-category ones, each in first-seen order.
+    public var summaries: [GroupSummary] {
+        let order = keys.indices.filter { keys[$0].category == nil } + keys.indices.filter { keys[$0].category != nil }
+        return order.map { groups[$0].summary(provider: keys[$0].provider, model: keys[$0].model, category: keys[$0].category) }
+    }
+}
+
+/// One group's aggregates, one result at a time. Sums are added in arrival order, so the figures are
+/// the same to the last bit as those of the whole list.
+public struct GroupAccumulator: Sendable {
+    private var n = 0, errors = 0, passed = 0, unpriced = 0
+    private var latencies: [Double] = [], ttfts: [Double] = []
+    private var qualitySum = 0.0, qualities = 0
+    private var costSum = 0.0, costs = 0
+    private var simulated = false
+
+    public init() {}
+
+    public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
+
+    public mutating func add(_ r: ResultFigures) {
+        n += 1
+        if r.status == .ok {
+            if let v = r.latencyMs { latencies.append(v) }
+            if let v = r.ttftMs { ttfts.append(v) }
+            if let v = r.quality { qualitySum += v; qualities += 1 }
+        } else {
+            errors += 1
         }
-        return GroupSummary(
-            provider: provider, model: model, category: category, n: indices.count, errors: errors, passed: passed,
+        if r.passed { passed += 1 }
+        if let c = r.costUSD { costSum += c; costs += 1 } else if r.hasUsage { unpriced += 1 }
+        if r.simulated { simulated = true }
+    }
+
+    public func summary(provider: String, model: String, category: String?) -> GroupSummary {
+        GroupSummary(
+            provider: provider, model: model, category: category, n: n, errors: errors, passed: passed,
             latencyMs: Distribution(latencies), ttftMs: Distribution(ttfts),
-            costMeanUSD: costs.isEmpty ? nil : Statistics.mean(costs), costTotalUSD: costs.isEmpty ? nil : costs.reduce(0, +),
-            unpriced: unpriced, qualityMean: Statistics.mean(qualities), simulated: simulated)
+            costMeanUSD: costs == 0 ? nil : costSum / Double(costs), costTotalUSD: costs == 0 ? nil : costSum,
+            unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities), simulated: simulated)
+    }
+}
+
+/// What summaries and tallies read of a result: names and figures, none of its text (output, scores,
+/// logs), so that a tally can hold a few of them cheaply.
+public struct ResultFigures: Sendable {
+    public var test: String
+    public var category: String
+    public var provider: String
+    public var model: String
+    public var repeatIndex: Int
+    public var status: ResultStatus
+    public var passed: Bool
+    public var latencyMs: Double?
+    public var ttftMs: Double?
+    public var costUSD: Double?
+    public var quality: Double?
+    /// The result reported usage (so a missing cost means a missing price).
+    public var hasUsage: Bool
+    public var simulated: Bool
+
+    public init(_ result: BenchResult) {
+        test = result.test
+        category = result.category
+        provider = result.provider
+        model = result.model
+        repeatIndex = result.repeatIndex
+        status = result.status
+        passed = result.passed
+        latencyMs = result.latencyMs
+        ttftMs = result.ttftMs
+        costUSD = result.costUSD
+        quality = result.quality
+        hasUsage = result.usage != nil
+        simulated = result.simulated
     }
 }

@@ -1,0 +1,36 @@
+/// Which of a run's results to read; a nil field matches every result.
+public struct ResultFilter: Sendable, Hashable {
+    public var provider: String?
+    public var model: String?
+    public var category: String?
+
+    public init(provider: String? = nil, model: String? = nil, category: String? = nil) {
+        self.provider = provider
+        self.model = model
+        self.category = category
+    }
+
+    public static let all = ResultFilter()
+
+    public func matches(_ result: BenchResult) -> Bool {
+        (provider.map { $0 == result.provider } ?? true) && (model.map { $0 == result.model } ?? true)
+            && (category.map { $0 == result.category } ?? true)
+    }
+}
+
+/// A run's results, handed over one at a time in sequence order, as many times as a reader asks:
+/// the store reads them row by row, so a report of a large run need not hold them.
+public protocol ResultSource {
+    func forEachResult(matching filter: ResultFilter, _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+}
+
+/// Results already in memory, in sequence order.
+public struct ResultList: ResultSource, Sendable {
+    public var results: [BenchResult]
+
+    public init(_ results: [BenchResult]) { self.results = results }
+
+    public func forEachResult(matching filter: ResultFilter, _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
+        for result in results where filter.matches(result) { try body(result) }
+    }
+}
