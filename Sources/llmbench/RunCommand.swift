@@ -3,6 +3,7 @@ import Foundation
 import LLMBenchCore
 import LLMBenchEngine
 import LLMBenchReports
+import Synchronization
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
     case never, error, threshold
@@ -59,27 +60,46 @@ struct RunCommand: ParsableCommand {
         }
         defer { interrupts.forEach { $0.cancel() } }
         let outcome: Runner.Outcome
+        // The summaries are added up as results complete, so the table needs no pass over the store.
+        let running = Mutex(RunningTally(plan: prepared.plan))
         do {
             let store = try SQLiteResultStore(path: storePath)
-            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store, runID: runID)
+            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store, runID: runID) { result in
+                running.withLock { $0.add(result) }
+            }
         } catch {
             printError(error.description)
             throw Exit.aborted
         }
-        let report = RunReport(run: outcome.run, results: outcome.results)
-        print(try LLMBenchReports.render(report, as: .table), terminator: "")
-        try writeFiles(report)
+        // Reports that list results read them back from the store, one at a time, so memory does not grow with the run.
+        let tally: RunTally
+        do throws(LLMBenchError) {
+            let stored = try SQLiteResultStore(readingFrom: storePath).results(of: outcome.run.id)
+            // After a store failure the results that completed are not all stored: report what is.
+            let report = outcome.storeFailure == nil
+                ? StreamingReport(tally: running.withLock { $0.finished(as: outcome.run) }, results: stored)
+                : StreamingReport(run: outcome.run, results: stored)
+            tally = try report.tally()
+            try ReportDestination.write(report, as: .table, to: nil)
+            for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown)] {
+                guard let path else { continue }
+                try ReportDestination.write(report, as: format, to: path)
+            }
+        } catch {
+            printError(error.description)
+            throw Exit.aborted
+        }
         if outcome.cancelled {
-            printError("run \(outcome.run.id) cancelled: \(outcome.results.count) of \(outcome.planned) results stored in \(storePath)")
+            printError("run \(outcome.run.id) cancelled: \(tally.done) of \(outcome.planned) results stored in \(storePath)")
             throw Exit.aborted
         }
         if let failure = outcome.storeFailure {
             printError("error: the store failed, results after the failure were not saved: \(failure.message)")
             throw Exit.aborted
         }
-        let errors = outcome.results.filter { $0.status == .error }.count
-        let failed = outcome.results.filter { !$0.passed }.count
-        printError("run \(outcome.run.id): \(outcome.results.count) results, \(outcome.results.count - failed) passed, \(failed - errors) failed, \(errors) errors; stored in \(storePath) (llmbench report \(outcome.run.id))")
+        let errors = tally.errors
+        let failed = tally.done - tally.passed
+        printError("run \(outcome.run.id): \(tally.done) results, \(tally.passed) passed, \(failed - errors) failed, \(errors) errors; stored in \(storePath) (llmbench report \(outcome.run.id))")
         let code: Int32
         switch failOn {
         case .never: code = 0
@@ -91,23 +111,5 @@ struct RunCommand: ParsableCommand {
         fflush(nil)
         ExitGuard.disarm()
         Foundation.exit(code)
-    }
-
-    private func writeFiles(_ report: RunReport) throws {
-        for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown)] {
-            guard let path else { continue }
-            try OutputFile.write(try LLMBenchReports.render(report, as: format), to: path)
-        }
-    }
-}
-
-enum OutputFile {
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            printError("error: cannot write \(path): \(error.localizedDescription)")
-            throw Exit.aborted
-        }
     }
 }
