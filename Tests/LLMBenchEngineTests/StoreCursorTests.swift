@@ -8,9 +8,10 @@ import Testing
 /// Reading a run row by row: in sequence order whatever the order of the commits, narrowed by
 /// provider, model or category, and inside a snapshot that a writer cannot move.
 struct StoreCursorTests {
-    static func result(_ test: String, provider: String, model: String = "m", category: String = "c") -> BenchResult {
-        var result = StoreTests.sampleResult(test)
-        (result.provider, result.model, result.category) = (provider, model, category)
+    static func result(_ test: String, provider: String, model: String = "m", category: String = "c",
+                       status: ResultStatus = .ok, passed: Bool = true) -> BenchResult {
+        var result = StoreTests.sampleResult(test, status: status)
+        (result.provider, result.model, result.category, result.passed) = (provider, model, category, passed)
         return result
     }
 
@@ -20,8 +21,8 @@ struct StoreCursorTests {
         try store.beginRun(StoreTests.sampleRun(), suitePath: "x")
         try store.beginRun(StoreTests.sampleRun(id: "run-2"), suitePath: "x")
         let results = [
-            result("t0", provider: "a", category: "x"), result("t1", provider: "b", category: "x"),
-            result("t2", provider: "a", model: "m2", category: "y"), result("t3", provider: "b", category: "y"),
+            result("t0", provider: "a", category: "x"), result("t1", provider: "b", category: "x", status: .error, passed: false),
+            result("t2", provider: "a", model: "m2", category: "y"), result("t3", provider: "b", category: "y", passed: false),
             result("t4", provider: "a", category: "x"), result("t5", provider: "b", model: "m2", category: "x"),
         ]
         for order in [[4, 1], [5, 0, 3], [2]] {
@@ -55,9 +56,12 @@ struct StoreCursorTests {
         #expect(try Self.tests(store, ResultFilter(category: "x")) == ["t0", "t1", "t4", "t5"])
         #expect(try Self.tests(store, ResultFilter(provider: "b", model: "m", category: "y")) == ["t3"])
         #expect(try Self.tests(store, ResultFilter(provider: "nobody")) == [])
+        #expect(try Self.tests(store, ResultFilter(onlyFailures: true)) == ["t1", "t3"])
+        #expect(try Self.tests(store, ResultFilter(provider: "a", onlyFailures: true)) == [])
         // The same filter over the results in memory picks the same ones.
         let all = try store.results(runID: "run-1")
         #expect(all.filter(ResultFilter(provider: "b", category: "x").matches).map(\.test) == ["t1", "t5"])
+        #expect(all.filter(ResultFilter(onlyFailures: true).matches).map(\.test) == ["t1", "t3"])
     }
 
     @Test func theBodyMayReadTheStoreAndAThrownErrorEndsTheReading() throws {

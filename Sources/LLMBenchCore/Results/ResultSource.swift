@@ -3,18 +3,21 @@ public struct ResultFilter: Sendable, Hashable {
     public var provider: String?
     public var model: String?
     public var category: String?
+    /// Only the results that did not pass: a failed request, or an answer below a threshold.
+    public var onlyFailures: Bool
 
-    public init(provider: String? = nil, model: String? = nil, category: String? = nil) {
+    public init(provider: String? = nil, model: String? = nil, category: String? = nil, onlyFailures: Bool = false) {
         self.provider = provider
         self.model = model
         self.category = category
+        self.onlyFailures = onlyFailures
     }
 
     public static let all = ResultFilter()
 
     public func matches(_ result: BenchResult) -> Bool {
         (provider.map { $0 == result.provider } ?? true) && (model.map { $0 == result.model } ?? true)
-            && (category.map { $0 == result.category } ?? true)
+            && (category.map { $0 == result.category } ?? true) && (!onlyFailures || result.status == .error || !result.passed)
     }
 }
 

@@ -332,6 +332,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             values.append(value)
             sql += " AND \(column) = ?\(values.count)"
         }
+        if filter.onlyFailures { sql += " AND (status = 'error' OR passed = 0)" }
         var query: SQLiteDatabase.Statement? = try locked { () throws(LLMBenchError) in
             let query = try db.prepare(sql + " ORDER BY seq")
             for (i, value) in values.enumerated() { query.bind(Int32(i + 1), value) }

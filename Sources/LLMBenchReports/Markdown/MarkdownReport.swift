@@ -35,8 +35,7 @@ enum MarkdownReport {
             try line("None.")
         } else {
             try lines(tableHead(["test", "provider", "model", "kind", "detail", "output"]))
-            try report.results.forEachResult(matching: .all) { result throws(LLMBenchError) in
-                guard result.status == .error || !result.passed else { return }
+            try report.results.forEachResult(matching: ResultFilter(onlyFailures: true)) { result throws(LLMBenchError) in
                 try line(tableRow(failureRow(result, name: overview.names.name(result))))
             }
         }
