@@ -62,6 +62,20 @@ struct RunTallyTests {
         var providers: [String] = []
         for result in results where !providers.contains(result.provider) { providers.append(result.provider) }
         #expect(tally.providers == providers)
+        for provider in providers {
+            let theirs = results.filter { $0.provider == provider }
+            var models: [String] = []
+            for result in theirs where !models.contains(result.model) { models.append(result.model) }
+            let pooled = theirs.map { result in
+                var result = result
+                result.model = models.joined(separator: ", ")
+                return result
+            }
+            let figures = tally.byProvider[provider]
+            #expect(figures?.summary(provider: provider) == Self.summarizeWhole(pooled).first)
+            #expect(figures?.latencyMsTotal == theirs.reduce(0) { $0 + ($1.latencyMs ?? 0) })
+            #expect(figures?.count == theirs.count && figures?.models == models)
+        }
     }
 
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])

@@ -16,7 +16,8 @@ public struct RunTally: Sendable {
     public private(set) var providers: [String] = []
     /// The highest repeat index seen of each test.
     public private(set) var lastRepeat: [String: Int] = [:]
-    private var providersSeen: Set<String> = []
+    /// Each provider's results, all its models together.
+    public private(set) var byProvider: [String: ProviderFigures] = [:]
     private var summaries = SummaryAccumulator()
     private var progress: PlanProgress?
 
@@ -37,7 +38,8 @@ public struct RunTally: Sendable {
         done += 1
         if result.passed { passed += 1 }
         if result.status == .error { errors += 1 } else if !result.passed { thresholdFailures += 1 }
-        if providersSeen.insert(result.provider).inserted { providers.append(result.provider) }
+        if byProvider[result.provider] == nil { providers.append(result.provider) }
+        byProvider[result.provider, default: ProviderFigures()].add(result)
         lastRepeat[result.test] = max(lastRepeat[result.test] ?? 0, result.repeatIndex)
         summaries.add(result)
         progress?.add(result)
@@ -72,6 +74,38 @@ public struct RunTally: Sendable {
         }
         let reason = run.statusReason.map { ": \($0)" } ?? ""
         return "INCOMPLETE RUN, \(run.status.rawValue)\(reason). \(done) results\(planned); \(notStarted) not started."
+    }
+}
+
+/// One provider's results, all its models together: what a report per provider (JUnit's testsuites)
+/// says about it.
+public struct ProviderFigures: Sendable {
+    public private(set) var count = 0
+    /// Failed requests (status `error`).
+    public private(set) var errors = 0
+    /// Answers that missed a threshold (status `ok`, not passed).
+    public private(set) var thresholdFailures = 0
+    /// The latency of every result, failed ones included, added in order.
+    public private(set) var latencyMsTotal = 0.0
+    /// In order of first appearance.
+    public private(set) var models: [String] = []
+    public private(set) var plugins: [String] = []
+    private var pooled = GroupAccumulator()
+
+    public init() {}
+
+    mutating func add(_ result: ResultFigures) {
+        count += 1
+        if result.status == .error { errors += 1 } else if !result.passed { thresholdFailures += 1 }
+        latencyMsTotal += result.latencyMs ?? 0
+        if !models.contains(result.model) { models.append(result.model) }
+        if !plugins.contains(result.plugin) { plugins.append(result.plugin) }
+        pooled.add(result)
+    }
+
+    /// The summary of all the provider's results as one group, its models named together ("a, b").
+    public func summary(provider: String) -> GroupSummary {
+        pooled.summary(provider: provider, model: models.joined(separator: ", "), category: nil)
     }
 }
 

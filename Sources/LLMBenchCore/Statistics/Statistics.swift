@@ -166,6 +166,7 @@ public struct ResultFigures: Sendable {
     public var test: String
     public var category: String
     public var provider: String
+    public var plugin: String
     public var model: String
     public var repeatIndex: Int
     public var status: ResultStatus
@@ -182,6 +183,7 @@ public struct ResultFigures: Sendable {
         test = result.test
         category = result.category
         provider = result.provider
+        plugin = result.plugin
         model = result.model
         repeatIndex = result.repeatIndex
         status = result.status

@@ -64,25 +64,6 @@ enum JUnitReport {
         var category: String
     }
 
-    /// What a suite's opening tag and properties say about its provider's results, read in one pass.
-    private struct ProviderTally {
-        var count = 0, failures = 0, errors = 0
-        var latencyMsTotal = 0.0
-        var models: [String] = [], plugins: [String] = []
-        /// All the provider's results as one group, whatever their model.
-        var pooled = GroupAccumulator()
-
-        mutating func add(_ result: BenchResult) {
-            count += 1
-            if result.status == .ok && !result.passed { failures += 1 }
-            if result.status == .error { errors += 1 }
-            latencyMsTotal += result.latencyMs ?? 0
-            if !models.contains(result.model) { models.append(result.model) }
-            if !plugins.contains(result.plugin) { plugins.append(result.plugin) }
-            pooled.add(result)
-        }
-    }
-
     private struct Suite {
         var run: RunInfo
         var provider: String
@@ -106,10 +87,9 @@ enum JUnitReport {
             if namesTheRun { try body(NotRun(name: "run \(run.id)", category: "run")) }
         }
 
-        /// Three passes over the provider's results: its figures, its testcases, its system-out.
+        /// Two passes over the provider's results: its testcases, then its system-out.
         func write(to xml: XMLTextWriter) throws {
-            var figures = ProviderTally()
-            try results.forEachResult(matching: filter) { figures.add($0) }
+            let figures = tally.byProvider[provider] ?? ProviderFigures()
             var notRunCount = 0
             try forEachNotRun { _ in notRunCount += 1 }
             try xml.startElement("testsuite")
@@ -119,7 +99,7 @@ enum JUnitReport {
             try xml.attribute("timestamp", Timestamps.localISO(run.startedAt))
             try xml.attribute("hostname", nonBlank(hostname, or: "localhost"))
             try xml.attribute("tests", String(figures.count + notRunCount))
-            try xml.attribute("failures", String(figures.failures))
+            try xml.attribute("failures", String(figures.thresholdFailures))
             try xml.attribute("errors", String(figures.errors + notRunCount))
             try xml.attribute("time", Figures.fixed(figures.latencyMsTotal / 1000, 3))
 
@@ -196,15 +176,14 @@ enum JUnitReport {
         }
 
         /// Aggregates over this provider's results, by the same rules as the summary table.
-        private func properties(_ figures: ProviderTally) -> [(String, String)] {
+        private func properties(_ figures: ProviderFigures) -> [(String, String)] {
             guard figures.count > 0 else {
                 return [("run_id", run.id), ("provider", provider), ("run_status", run.status.rawValue)]
             }
             // Summaries group by model too; one provider normally has one, but if not, its figures are pooled.
-            let models = figures.models.joined(separator: ", ")
-            let group = figures.pooled.summary(provider: provider, model: models, category: nil)
+            let group = figures.summary(provider: provider)
             return [
-                ("run_id", run.id), ("provider", provider), ("model", models),
+                ("run_id", run.id), ("provider", provider), ("model", group.model),
                 ("plugin", figures.plugins.joined(separator: ", ")),
                 ("price_snapshot_date", run.prices.date), ("run_status", run.status.rawValue),
                 ("pass_rate", Figures.fixed(group.passRate, 3)), ("quality_mean", Figures.quality(group.qualityMean)),
