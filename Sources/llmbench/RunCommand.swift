@@ -3,7 +3,6 @@ import Foundation
 import LLMBenchCore
 import LLMBenchEngine
 import LLMBenchReports
-import Synchronization
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
     case never, error, threshold
@@ -61,11 +60,11 @@ struct RunCommand: ParsableCommand {
         defer { interrupts.forEach { $0.cancel() } }
         let outcome: Runner.Outcome
         // The summaries are added up as results complete, so the table needs no pass over the store.
-        let running = Mutex(RunningTally(plan: prepared.plan))
+        let running = RunningTally(plan: prepared.plan)
         do {
             let store = try SQLiteResultStore(path: storePath)
-            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store, runID: runID) { result in
-                running.withLock { $0.add(result) }
+            outcome = try Runner(prepared: prepared, options: .init(concurrency: concurrency)).run(store: store, runID: runID) {
+                running.add($0)
             }
         } catch {
             printError(error.description)
@@ -77,7 +76,7 @@ struct RunCommand: ParsableCommand {
             let stored = try SQLiteResultStore(readingFrom: storePath).results(of: outcome.run.id)
             // After a store failure the results that completed are not all stored: report what is.
             let report = outcome.storeFailure == nil
-                ? StreamingReport(tally: running.withLock { $0.finished(as: outcome.run) }, results: stored)
+                ? StreamingReport(tally: running.finished(as: outcome.run), results: stored)
                 : StreamingReport(run: outcome.run, results: stored)
             tally = try report.tally()
             try ReportDestination.write(report, as: .table, to: nil)

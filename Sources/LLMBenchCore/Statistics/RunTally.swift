@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a run's results add up to, gathered one result at a time: everything a report says besides
 /// listing the results (counts, summaries, the requests never started), for runs too large to hold.
 /// Keeps numbers (per group, the latency and TTFT values percentiles need), never results.
@@ -109,40 +111,75 @@ public struct ProviderFigures: Sendable {
     }
 }
 
-/// A tally fed by results as they complete, in any order (from the threads that run them), that adds
-/// them in plan order, which is the order the store keeps them in: its figures are those of a pass
-/// over the store. It holds the figures of results that arrive before their turn — about as many as
-/// run at once.
-public struct RunningTally: Sendable {
-    /// Its `run` is a stand-in until `finished(as:)` names the run as it ended.
-    private var tally: RunTally
-    private let plan: PlanProgress?
-    /// The plan position whose result is added next.
-    private var next = 0
-    private var early: [Int: ResultFigures] = [:]
+/// A tally fed by results as they complete, in any order and from any thread (the runner's workers),
+/// that adds them in plan order, which is the order the store keeps them in: its figures are those of
+/// a pass over the store. A worker only appends a result's figures to a batch under a lock; the worker
+/// that fills a batch adds it to the tally, so no worker waits on another's tally update. Holds the
+/// figures of results that arrive before their turn — about as many as run at once, plus a batch.
+public final class RunningTally: @unchecked Sendable {
+    /// Results added in plan order, and those that came early, by plan position.
+    private struct InOrder {
+        var tally: RunTally
+        /// The plan position whose result is added next.
+        var next = 0
+        var early: [Int: ResultFigures] = [:]
 
-    public init(plan: RunPlan?) {
-        tally = RunTally(run: RunInfo(id: "", suite: "", suiteDigest: "", startedAt: 0, prices: PriceSnapshot(date: "", entries: []),
-                                      status: .running, plan: plan))
-        self.plan = plan.map(PlanProgress.init)
-    }
-
-    public mutating func add(_ result: BenchResult) {
-        let figures = ResultFigures(result)
-        // A result the plan does not name has no place to wait for: it is added at once.
-        guard let position = plan?.position(of: figures), position >= next else { return tally.add(figures) }
-        early[position] = figures
-        while let figures = early.removeValue(forKey: next) {
-            tally.add(figures)
-            next += 1
+        mutating func add(_ figures: ResultFigures, at position: Int?) {
+            // A result the plan does not name has no place to wait for: it is added at once.
+            guard let position, position >= next else { return tally.add(figures) }
+            early[position] = figures
+            while let figures = early.removeValue(forKey: next) {
+                tally.add(figures)
+                next += 1
+            }
         }
     }
 
+    static let batchSize = 256
+    private let plan: PlanProgress?
+    private let arrivedLock = NSLock()
+    private var arrived: [(position: Int?, figures: ResultFigures)] = []
+    private let inOrderLock = NSLock()
+    /// Its tally's `run` is a stand-in until `finished(as:)` names the run as it ended.
+    private var inOrder: InOrder
+
+    public init(plan: RunPlan?) {
+        self.plan = plan.map(PlanProgress.init)
+        inOrder = InOrder(tally: RunTally(run: RunInfo(id: "", suite: "", suiteDigest: "", startedAt: 0,
+                                                         prices: PriceSnapshot(date: "", entries: []), status: .running, plan: plan)))
+        arrived.reserveCapacity(Self.batchSize)
+    }
+
+    /// Safe from any thread.
+    public func add(_ result: BenchResult) {
+        let figures = ResultFigures(result)
+        let position = plan?.position(of: figures)
+        arrivedLock.lock()
+        arrived.append((position, figures))
+        var batch: [(position: Int?, figures: ResultFigures)] = []
+        if arrived.count >= Self.batchSize {
+            swap(&batch, &arrived)
+            arrived.reserveCapacity(Self.batchSize)
+        }
+        arrivedLock.unlock()
+        guard !batch.isEmpty else { return }
+        inOrderLock.lock()
+        for (position, figures) in batch { inOrder.add(figures, at: position) }
+        inOrderLock.unlock()
+    }
+
     /// Everything added, in plan order past the requests that never ran, for the run as it ended
-    /// (whose plan is the one given at the start).
+    /// (whose plan is the one given at the start). Call once every result is in.
     public func finished(as run: RunInfo) -> RunTally {
-        var tally = self.tally
-        for position in early.keys.sorted() { tally.add(early[position]!) }
+        arrivedLock.lock()
+        let rest = arrived
+        arrived = []
+        arrivedLock.unlock()
+        inOrderLock.lock()
+        defer { inOrderLock.unlock() }
+        for (position, figures) in rest { inOrder.add(figures, at: position) }
+        var tally = inOrder.tally
+        for position in inOrder.early.keys.sorted() { tally.add(inOrder.early[position]!) }
         tally.run = run
         return tally
     }
