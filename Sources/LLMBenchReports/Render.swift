@@ -17,16 +17,75 @@ public struct RenderOptions: Sendable {
     }
 }
 
-/// Renders a finished run. Every format except JSON ends with a newline-terminated last line; JSON is
-/// `RunReport.json` (the contract in Core) plus a newline.
-public func render(_ report: RunReport, as format: ReportFormat, options: RenderOptions = RenderOptions()) throws -> String {
-    switch format {
-    case .table: return TerminalTable.render(report)
-    case .json: return report.json.jsonText + "\n"
-    case .markdown: return MarkdownReport.render(report)
-    case .csv: return CSVReport.render(report)
-    case .junit: return try JUnitReport.render(report, hostname: options.hostname ?? SystemHost.name())
+/// A run rendered from wherever its results lie (the store, usually), reading them as each format
+/// needs them: one pass gathers the counts, summaries and case names (`tally()`), and the formats that
+/// list results read them again as they write. Memory holds numbers per group, never the results.
+///
+/// Every pass must see the same results: over a store that a run may still be writing, render inside
+/// one snapshot (`ResultStore.withSnapshot`).
+public final class StreamingReport {
+    public let run: RunInfo
+    public let results: any ResultSource
+    private var overviewRead: Overview?
+
+    public init(run: RunInfo, results: any ResultSource) {
+        self.run = run
+        self.results = results
     }
+
+    /// For a run whose results were already added up as they came (`RunningTally`): no pass to tally them again.
+    public init(tally: RunTally, results: any ResultSource) {
+        self.run = tally.run
+        self.results = results
+        overviewRead = Overview(tally)
+    }
+
+    /// What the run's results add up to; read in one pass on first use.
+    public func tally() throws(LLMBenchError) -> RunTally { try overview().tally }
+
+    func overview() throws(LLMBenchError) -> Overview {
+        if let overviewRead { return overviewRead }
+        var tally = RunTally(run: run)
+        try results.forEachResult(matching: .all) { tally.add($0) }
+        let overview = Overview(tally)
+        overviewRead = overview
+        return overview
+    }
+
+    /// Writes the report in `format` to `output` and flushes it. Every format except JSON ends with a
+    /// newline-terminated last line; JSON is the same text as `RunReport.json` (the contract in Core)
+    /// plus a newline.
+    public func write(_ format: ReportFormat, options: RenderOptions = RenderOptions(), to output: ReportOutput) throws(LLMBenchError) {
+        switch format {
+        case .table: try output.write(TerminalTable.render(try overview()))
+        case .json: try JSONReport.write(self, to: output)
+        case .markdown: try MarkdownReport.write(self, to: output)
+        case .csv: try CSVReport.write(self, to: output)
+        case .junit: try JUnitReport.write(self, hostname: options.hostname ?? SystemHost.name(), to: output)
+        }
+        try output.flush()
+    }
+}
+
+/// What one pass over a run's results gathers for every format.
+struct Overview {
+    var tally: RunTally
+    var summary: [GroupSummary]
+    var names: CaseNames
+
+    init(_ tally: RunTally) {
+        self.tally = tally
+        summary = tally.summary
+        names = CaseNames(tally)
+    }
+}
+
+/// Renders a run held in memory, as one string.
+public func render(_ report: RunReport, as format: ReportFormat, options: RenderOptions = RenderOptions()) throws(LLMBenchError) -> String {
+    var bytes: [UInt8] = []
+    let output = ReportOutput { bytes.append(contentsOf: $0) }
+    try StreamingReport(run: report.run, results: ResultList(report.results)).write(format, options: options, to: output)
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Untrusted text made safe for one terminal line (control characters and ANSI escapes become spaces).

@@ -19,16 +19,20 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report: RunReport
-        do {
+        do throws(LLMBenchError) {
             let store = try store.openForReading()
-            guard let id = try runID ?? store.lastRunID() else { throw LLMBenchError(.usage, "the store has no runs yet") }
-            guard let run = try store.run(id: id) else { throw LLMBenchError(.usage, "no run '\(id)' in the store") }
-            report = RunReport(run: run, results: try store.results(runID: id))
-        } catch let error as LLMBenchError {
+            // One snapshot for every pass the format makes, even while a run writes into the store.
+            try store.withSnapshot { () throws(LLMBenchError) in
+                let last = try runID == nil ? store.lastRunID() : nil
+                guard let id = runID ?? last else { throw LLMBenchError(.usage, "the store has no runs yet") }
+                guard let run = try store.run(id: id) else { throw LLMBenchError(.usage, "no run '\(id)' in the store") }
+                try ReportDestination.write(StreamingReport(run: run, results: store.results(of: id)), as: format, to: output)
+            }
+        } catch where error.code == .output {
+            printError(error.description)
+            throw Exit.aborted
+        } catch {
             throw failInput([error])
         }
-        let text = try LLMBenchReports.render(report, as: format)
-        if let output { try OutputFile.write(text, to: output) } else { print(text, terminator: "") }
     }
 }

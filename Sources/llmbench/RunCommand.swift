@@ -177,7 +177,9 @@ struct RunCommand: ParsableCommand {
         }
 
         let interval = ProcessInfo.processInfo.environment["LLMBENCH_PROGRESS_INTERVAL_S"].flatMap(Double.init) ?? 5
-        let context = RunContext(observers: quiet ? [] : [ProgressLine(plainEverySeconds: max(0, interval))])
+        // The summaries are added up as results complete, so the table needs no pass over the store.
+        let running = RunningTally(plan: runPlan)
+        let context = RunContext(observers: [TallyFeed(running)] + (quiet ? [] : [ProgressLine(plainEverySeconds: max(0, interval))]))
         // Ctrl-C or SIGTERM: stop starting requests, let those in flight stop, keep every result.
         let interrupts = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
@@ -198,17 +200,29 @@ struct RunCommand: ParsableCommand {
             printError(error.description)
             throw Exit.aborted
         }
-        let report: RunReport
-        do { report = RunReport(run: outcome.run, results: try resultStore.results(runID: runID)) } catch {
+        // Reports that list results read them back from the store, one at a time, so memory does not grow with the run.
+        let tally: RunTally
+        do throws(LLMBenchError) {
+            let stored = try SQLiteResultStore(readingFrom: storePath).results(of: runID)
+            // The tally made as results completed covers the whole run only when this process ran all of it
+            // and stored all of it; a resumed run, or one whose store failed, is added up from the store.
+            let report = outcome.storeFailure == nil && start == nil
+                ? StreamingReport(tally: running.finished(as: outcome.run), results: stored)
+                : StreamingReport(run: outcome.run, results: stored)
+            tally = try report.tally()
+            try ReportDestination.write(report, as: .table, to: nil)
+            for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown)] {
+                guard let path else { continue }
+                try ReportDestination.write(report, as: format, to: path)
+            }
+        } catch {
             printError(error.description)
             throw Exit.aborted
         }
-        print(try LLMBenchReports.render(report, as: .table), terminator: "")
-        try writeFiles(report)
         let counts = outcome.counts
         let stored = "stored in \(storePath) (llmbench report \(runID))"
         if outcome.cancelled {
-            printError("run \(runID) cancelled: \(plan.alreadyDone + counts.results) of \(outcome.planned) results \(stored); continue with llmbench run --resume \(runID)")
+            printError("run \(runID) cancelled: \(tally.done) of \(outcome.planned) results \(stored); continue with llmbench run --resume \(runID)")
             throw Exit.aborted
         }
         if let failure = outcome.storeFailure {
@@ -216,7 +230,7 @@ struct RunCommand: ParsableCommand {
             throw Exit.aborted
         }
         let cached = counts.cached > 0 ? " (\(counts.cached) from the cache)" : ""
-        printError("run \(runID): \(counts.results) results\(cached), \(counts.results - counts.failed) passed, \(counts.failed - counts.errors) failed, \(counts.errors) errors; spent $\(String(format: "%.4f", counts.spentUSD)); \(stored)")
+        printError("run \(runID): \(tally.done) results\(cached), \(tally.passed) passed, \(tally.done - tally.passed - tally.errors) failed, \(tally.errors) errors; spent $\(String(format: "%.4f", counts.spentUSD)) in this process; \(stored)")
         var code: Int32
         switch failOn {
         case .never: code = 0
@@ -288,22 +302,11 @@ struct RunCommand: ParsableCommand {
         if changes.isEmpty { changes.append("prompts, options, scorers or other settings changed (the file's digest differs)") }
         throw failInput([LLMBenchError(.invalidFile, "cannot resume run \(run.id): \(path) changed since the run started: \(changes.joined(separator: "; ")). Restore the file, or start a new run.")])
     }
-
-    private func writeFiles(_ report: RunReport) throws {
-        for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown)] {
-            guard let path else { continue }
-            try OutputFile.write(try LLMBenchReports.render(report, as: format), to: path)
-        }
-    }
 }
 
-enum OutputFile {
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            printError("error: cannot write \(path): \(error.localizedDescription)")
-            throw Exit.aborted
-        }
-    }
+/// Hands each measured result to the run's tally as it completes (warm-ups stay out of reports).
+final class TallyFeed: RunObserver, @unchecked Sendable {
+    private let tally: RunningTally
+    init(_ tally: RunningTally) { self.tally = tally }
+    func resultReady(_ result: BenchResult) { if !result.warmup { tally.add(result) } }
 }

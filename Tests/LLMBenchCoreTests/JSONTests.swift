@@ -28,6 +28,11 @@ struct JSONTests {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }
 
+    @Test func aRepeatedKeyKeepsItsLastValue() throws {
+        #expect(try JSONValue.parse(#"{"a":1,"b":2,"a":{"c":3},"a":4}"#) == ["a": 4, "b": 2])
+        #expect(try JSONValue.parse(#"{"a":{}}"#) == ["a": [:]])
+    }
+
     @Test func refusesExcessiveNesting() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }

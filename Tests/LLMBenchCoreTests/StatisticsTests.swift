@@ -43,3 +43,25 @@ struct StatisticsTests {
         #expect(overall.costPerPassUSD == nil)
     }
 }
+
+struct CachedResultStatisticsTests {
+    @Test func aCachedAnswerCountsForQualityButNotForLatencyOrCost() {
+        var measured = BenchResult(test: "t", category: "c", provider: "p", plugin: "x", model: "m", repeatIndex: 0, status: .ok,
+                                   latencyMs: 10, ttftMs: 2, usage: Usage(inputTokens: 1, outputTokens: 1), costUSD: 0.5, quality: 1, passed: true)
+        measured.scores = []
+        var cached = measured
+        cached.repeatIndex = 1
+        cached.latencyMs = 1_000
+        cached.ttftMs = 900
+        cached.costUSD = 0
+        cached.quality = 0
+        cached.passed = false
+        cached.cached = true
+        let overall = Summarizer.summarize([measured, cached])[0]
+        #expect(overall.n == 2 && overall.passed == 1 && overall.qualityMean == 0.5)
+        #expect(overall.latencyMs?.mean == 10 && overall.ttftMs?.p99 == 2, "the cached answer's times were measured in another run")
+        #expect(overall.costMeanUSD == 0.5 && overall.costTotalUSD == 0.5 && overall.unpriced == 0)
+        #expect(overall.cached == 1)
+        #expect(overall.json["cached"] == 1)
+    }
+}

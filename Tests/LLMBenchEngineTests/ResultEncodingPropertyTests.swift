@@ -10,102 +10,7 @@ import Testing
 /// contract (`json`), and reading it back (`init?(json:)`, also through the SQLite store) gives the
 /// same result. Seeded, so a failure names the case that shows it.
 struct ResultEncodingPropertyTests {
-    /// SplitMix64: small, fast, and the same sequence everywhere.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
-        mutating func maybe<T>(_ make: (inout Generator) -> T) -> T? { chance(70) ? make(&self) : nil }
-
-        /// Text with what JSON must escape: quotes, backslashes, every control character, and more
-        /// than one byte a character.
-        mutating func text() -> String {
-            let pieces = ["a", "Paris", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1f}", "\u{7f}", "é", "漢",
-                          "🙂", "\u{2028}", "<b>", "&amp;", "{\"k\":1}", "0.1", "null"]
-            return (0..<int(0...12)).map { _ in pieces[int(0...(pieces.count - 1))] }.joined()
-        }
-
-        /// Integers, microsecond-exact times, and arbitrary finite doubles (shortest form).
-        mutating func double() -> Double {
-            switch int(0...3) {
-            case 0: return Double(int(0...100_000))
-            case 1: return Double(int(0...99_999_999)) / 1000
-            case 2: return Double(int(0...1_000_000)) / 1_000_000_000
-            default:
-                while true {
-                    let d = Double(bitPattern: next())
-                    if d.isFinite { return d }
-                }
-            }
-        }
-
-        /// Reported most often, as in real runs; every method appears.
-        mutating func method() -> TokenCountMethod {
-            chance(50) ? .reported : TokenCountMethod.allCases[int(0...(TokenCountMethod.allCases.count - 1))]
-        }
-
-        mutating func error() -> RequestError {
-            RequestError(kind: ErrorKind.allCases[int(0...(ErrorKind.allCases.count - 1))], message: text(),
-                         httpStatus: maybe { $0.int(100...599) }, retryAfterMs: maybe { $0.int(0...120_000) })
-        }
-
-        mutating func http() -> HTTPInfo {
-            HTTPInfo(status: maybe { $0.int(100...599) }, version: maybe { [10, 11, 20, 30][$0.int(0...3)] },
-                     reusedConnection: maybe { $0.chance(50) }, bytesIn: int(0...1 << 40), bytesOut: int(0...1 << 30), chunks: int(0...100_000))
-        }
-
-        mutating func details(depth: Int = 0) -> JSONValue {
-            var fields: [String: JSONValue] = [:]
-            for _ in 0..<int(0...3) {
-                switch int(0...4) {
-                case 0: fields[text()] = .string(text())
-                case 1: fields[text()] = .number(double())
-                case 2: fields[text()] = .bool(chance(50))
-                case 3: fields[text()] = .null
-                default: fields[text()] = depth < 2 ? .array([details(depth: depth + 1), .number(double())]) : .null
-                }
-            }
-            return .object(fields)
-        }
-
-        mutating func result() -> BenchResult {
-            let failed = chance(30)
-            var result = BenchResult(
-                test: text(), category: text(), provider: text(), plugin: text(), model: text(), repeatIndex: int(0...1000),
-                status: failed ? .error : .ok, error: failed ? error() : nil,
-                latencyMs: maybe { $0.double() }, ttftMs: maybe { $0.double() }, ttfotMs: maybe { $0.double() },
-                usage: maybe { g in
-                    Usage(inputTokens: g.int(0...1_000_000), outputTokens: g.int(0...1_000_000), cachedInputTokens: g.maybe { $0.int(0...1000) },
-                          cacheWriteTokens: g.maybe { $0.int(0...1000) }, reasoningTokens: g.maybe { $0.int(0...1000) },
-                          inputMethod: g.method(), outputMethod: g.method())
-                },
-                costUSD: maybe { $0.double() }, quality: maybe { $0.double() }, passed: chance(50),
-                scores: (0..<int(0...3)).map { _ in
-                    ScoreOutcome(scorer: text(), value: maybe { $0.double() }, passed: chance(50), threshold: maybe { $0.double() },
-                                 explanation: maybe { $0.text() }, details: details(), error: maybe { $0.text() })
-                },
-                output: text(), reasoning: maybe { $0.text() }, truncated: chance(10), finishReason: maybe { $0.text() },
-                attempts: int(1...5), waitMs: double(), http: maybe { $0.http() }, chunkGapsMs: (0..<int(0...6)).map { _ in double() },
-                simulated: chance(50), startedAt: Double(int(1_600_000_000...1_900_000_000)) + Double(int(0...999_999)) / 1e6,
-                cached: chance(20), warmup: chance(10))
-            // A log of one first-time success with no wait is kept as no log at all (the result is that
-            // attempt); generate logs of two or more, or none.
-            if chance(40) {
-                result.attemptLog = (0..<int(2...3)).map { _ in
-                    AttemptRecord(status: chance(50) ? .ok : .error, error: maybe { $0.error() }, latencyMs: maybe { $0.double() },
-                                  ttftMs: maybe { $0.double() }, waitBeforeMs: double(), http: maybe { $0.http() })
-                }
-            }
-            return result
-        }
-    }
+    typealias Generator = SeededGenerator
 
     static let seed: UInt64 = 20261202
 
@@ -151,5 +56,89 @@ struct ResultEncodingPropertyTests {
             Issue.record("result \(index) came back changed from the store")
             return
         }
+    }
+}
+
+/// Results with every field the contract has, and what JSON must escape.
+extension SeededGenerator {
+    /// Text with what JSON must escape: quotes, backslashes, every control character, and more
+    /// than one byte a character.
+    mutating func text() -> String {
+        let pieces = ["a", "Paris", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1f}", "\u{7f}", "é", "漢",
+                      "🙂", "\u{2028}", "<b>", "&amp;", "{\"k\":1}", "0.1", "null"]
+        return (0..<int(0...12)).map { _ in pieces[int(0...(pieces.count - 1))] }.joined()
+    }
+
+    /// Integers, microsecond-exact times, and arbitrary finite doubles (shortest form).
+    mutating func double() -> Double {
+        switch int(0...3) {
+        case 0: return Double(int(0...100_000))
+        case 1: return Double(int(0...99_999_999)) / 1000
+        case 2: return Double(int(0...1_000_000)) / 1_000_000_000
+        default:
+            while true {
+                let d = Double(bitPattern: next())
+                if d.isFinite { return d }
+            }
+        }
+    }
+
+    mutating func method() -> TokenCountMethod {
+        chance(50) ? .reported : TokenCountMethod.allCases[int(0...(TokenCountMethod.allCases.count - 1))]
+    }
+
+    mutating func error() -> RequestError {
+        RequestError(kind: ErrorKind.allCases[int(0...(ErrorKind.allCases.count - 1))], message: text(),
+                     httpStatus: maybe { $0.int(100...599) }, retryAfterMs: maybe { $0.int(0...120_000) })
+    }
+
+    mutating func http() -> HTTPInfo {
+        HTTPInfo(status: maybe { $0.int(100...599) }, version: maybe { [10, 11, 20, 30][$0.int(0...3)] },
+                 reusedConnection: maybe { $0.chance(50) }, bytesIn: int(0...1 << 40), bytesOut: int(0...1 << 30), chunks: int(0...100_000))
+    }
+
+    mutating func details(depth: Int = 0) -> JSONValue {
+        var fields: [String: JSONValue] = [:]
+        for _ in 0..<int(0...3) {
+            switch int(0...4) {
+            case 0: fields[text()] = .string(text())
+            case 1: fields[text()] = .number(double())
+            case 2: fields[text()] = .bool(chance(50))
+            case 3: fields[text()] = .null
+            default: fields[text()] = depth < 2 ? .array([details(depth: depth + 1), .number(double())]) : .null
+            }
+        }
+        return .object(fields)
+    }
+
+    mutating func result() -> BenchResult {
+        let failed = chance(30)
+        var result = BenchResult(
+            test: text(), category: text(), provider: text(), plugin: text(), model: text(), repeatIndex: int(0...1000),
+            status: failed ? .error : .ok, error: failed ? error() : nil,
+            latencyMs: maybe { $0.double() }, ttftMs: maybe { $0.double() }, ttfotMs: maybe { $0.double() },
+            usage: maybe { g in
+                Usage(inputTokens: g.int(0...1_000_000), outputTokens: g.int(0...1_000_000), cachedInputTokens: g.maybe { $0.int(0...1000) },
+                      cacheWriteTokens: g.maybe { $0.int(0...1000) }, reasoningTokens: g.maybe { $0.int(0...1000) },
+                      inputMethod: g.method(), outputMethod: g.method())
+            },
+            costUSD: maybe { $0.double() }, quality: maybe { $0.double() }, passed: chance(50),
+            scores: (0..<int(0...3)).map { _ in
+                ScoreOutcome(scorer: text(), value: maybe { $0.double() }, passed: chance(50), threshold: maybe { $0.double() },
+                             explanation: maybe { $0.text() }, details: details(), error: maybe { $0.text() })
+            },
+            output: text(), reasoning: maybe { $0.text() }, truncated: chance(10), finishReason: maybe { $0.text() },
+            attempts: int(1...5), waitMs: double(), http: maybe { $0.http() }, chunkGapsMs: (0..<int(0...6)).map { _ in double() },
+            simulated: chance(50), startedAt: Double(int(1_600_000_000...1_900_000_000)) + Double(int(0...999_999)) / 1e6,
+            cached: chance(20), warmup: chance(10))
+        // A log of one first-time success with no wait is kept as no log at all (the result is that
+        // attempt); generate logs of two or more, or none.
+        if chance(40) {
+            result.attemptLog = (0..<int(2...3)).map { _ in
+                AttemptRecord(status: chance(50) ? .ok : .error, error: maybe { $0.error() }, latencyMs: maybe { $0.double() },
+                              ttftMs: maybe { $0.double() }, waitBeforeMs: double(), http: maybe { $0.http() })
+            }
+        }
+        return result
     }
 }

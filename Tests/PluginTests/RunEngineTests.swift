@@ -186,7 +186,7 @@ struct RunEngineTests {
     @Test func warmupsGoFirstAreStoredAndStayOutOfTheCounts() throws {
         let server = try FakeProviderServer(api: .openai)
         let yaml = Self.serverSuite(server, providers: [("p", "fake", ", warmup: 2")], tests: 3)
-        let (run, _, _) = try runSuite(yaml, environment: Self.key, concurrency: 3)
+        let (run, store, _) = try runSuite(yaml, environment: Self.key, concurrency: 3)
         #expect(run.counts.results == 3 && run.counts.warmups == 2)
         let warm = run.results.filter(\.warmup)
         #expect(warm.count == 2)
@@ -194,6 +194,10 @@ struct RunEngineTests {
         #expect(measured.count == 3)
         #expect(warm.map(\.startedAt).max()! <= measured.map(\.startedAt).min()!, "warm-ups before the measured requests")
         #expect(Set(measured.map(\.test)) == ["t0", "t1", "t2"])
+        var reported: [BenchResult] = []
+        try store.forEachResult(runID: run.run.id, matching: .all) { reported.append($0) }
+        #expect(reported.count == 3 && !reported.contains(where: \.warmup), "reports leave warm-ups out")
+        #expect(try store.runs(limit: 1).first?.done == 3)
     }
 
     @Test func twoRunsInOneProcessAreCancelledIndependently() throws {

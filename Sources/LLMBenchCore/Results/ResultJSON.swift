@@ -80,7 +80,8 @@ extension RunInfo {
     }
 }
 
-/// A finished run with its results, ready to render.
+/// A finished run with its results in memory, ready to render. A large run is reported from the
+/// store instead (`RunTally` and `ResultSource`); this is the whole-document form of the same contract.
 public struct RunReport: Sendable {
     public var run: RunInfo
     public var results: [BenchResult]
@@ -90,38 +91,39 @@ public struct RunReport: Sendable {
     public var notStarted: [RunPlan.Item]
 
     public init(run: RunInfo, results: [BenchResult]) {
+        let tally = RunTally(run: run, results: results)
         self.run = run
         self.results = results
-        self.summary = Summarizer.summarize(results)
-        // A complete run ran its whole plan; only an incomplete one is worth the comparison.
-        self.notStarted = run.status.isComplete ? [] : (run.plan?.notStarted(results) ?? [])
+        self.summary = tally.summary
+        self.notStarted = tally.notStarted
     }
 
     /// One line on an incomplete run, for the top of every human-readable report; nil when complete.
-    public var incompleteNote: String? {
-        guard !run.status.isComplete else { return nil }
-        let planned = run.plan.map { " of \($0.count) planned" } ?? ""
-        if run.status == .running {
-            return "RUN IN PROGRESS (not finished yet). \(results.count) results so far\(planned); \(notStarted.count) not started yet."
-        }
-        let reason = run.statusReason.map { ": \($0)" } ?? ""
-        return "INCOMPLETE RUN, \(run.status.rawValue)\(reason). \(results.count) results\(planned); \(notStarted.count) not started."
-    }
+    public var incompleteNote: String? { RunTally.incompleteNote(run, done: results.count, notStarted: notStarted.count) }
 
     public var json: JSONValue {
-        var runJSON = run.json
-        if case .object(var fields) = runJSON {
-            fields["done"] = JSONValue(results.count)
-            fields["not_started"] = JSONValue(notStarted.count)
-            runJSON = .object(fields)
-        }
-        return .object([
-            "format": .string("llmbench.run/1"),
-            "run": runJSON,
+        .object([
+            "format": .string(RunDocument.format),
+            "run": RunDocument.run(run, done: results.count, notStarted: notStarted.count),
             "results": .array(results.map(\.json)),
             "summary": .array(summary.map(\.json)),
-            "percentiles": .string("linear interpolation between closest ranks (type 7, numpy default)"),
+            "percentiles": .string(RunDocument.percentiles),
         ])
+    }
+}
+
+/// The parts of the `llmbench.run/1` document (Docs/output-formats.md) that `RunReport.json` builds
+/// whole and the JSON report writes result by result.
+public enum RunDocument {
+    public static let format = "llmbench.run/1"
+    public static let percentiles = "linear interpolation between closest ranks (type 7, numpy default)"
+
+    /// The document's `run`: the run with how many of its requests have a result and how many never started.
+    public static func run(_ run: RunInfo, done: Int, notStarted: Int) -> JSONValue {
+        guard case .object(var fields) = run.json else { return run.json }
+        fields["done"] = JSONValue(done)
+        fields["not_started"] = JSONValue(notStarted)
+        return .object(fields)
     }
 }
 

@@ -76,17 +76,9 @@ public struct RunPlan: Sendable, Equatable {
 
     /// The planned requests with no result among `results`, in plan order (test, repeat, provider).
     public func notStarted(_ results: [BenchResult]) -> [Item] {
-        var done: Set<String> = []
-        for result in results { done.insert("\(result.test)\u{0}\(result.provider)\u{0}\(result.repeatIndex)") }
-        var missing: [Item] = []
-        for test in tests {
-            for r in 0..<test.repeats {
-                for provider in providers where !done.contains("\(test.name)\u{0}\(provider)\u{0}\(r)") {
-                    missing.append(Item(test: test.name, category: test.category, provider: provider, repeatIndex: r))
-                }
-            }
-        }
-        return missing
+        var progress = PlanProgress(self)
+        for result in results { progress.add(result) }
+        return progress.notStarted
     }
 
     public var json: JSONValue {

@@ -52,6 +52,9 @@ public struct GroupSummary: Sendable, Equatable {
     public var unpriced: Int
     public var qualityMean: Double?
     public var simulated: Bool
+    /// Results answered from the store (`--cache`): counted in n, pass rate and quality, kept out of
+    /// latency, TTFT and cost, which were measured and paid in another run.
+    public var cached: Int = 0
 
     public var passRate: Double { n == 0 ? 0 : Double(passed) / Double(n) }
     /// Total cost ÷ passed tests; nil with no passes or no price.
@@ -69,7 +72,7 @@ public struct GroupSummary: Sendable, Equatable {
                 ? .null : .object(["mean": JSONValue(costMeanUSD), "total": JSONValue(costTotalUSD)]),
             "unpriced": JSONValue(unpriced),
             "quality_mean": JSONValue(qualityMean), "pass_rate": .number(passRate),
-            "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated),
+            "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated), "cached": JSONValue(cached),
         ])
     }
 }
@@ -78,46 +81,134 @@ public enum Summarizer {
     /// One summary per provider × model, then one per provider × model × category, in first-seen order.
     /// Failed requests count in `errors` and are left out of latency, TTFT and quality.
     public static func summarize(_ results: [BenchResult]) -> [GroupSummary] {
-        struct Key: Hashable { var provider: String; var model: String; var category: String? }
-        var order: [Key] = []
-        var groups: [Key: [Int]] = [:]
-        for (i, result) in results.enumerated() {
-            for key in [Key(provider: result.provider, model: result.model, category: nil),
-                        Key(provider: result.provider, model: result.model, category: result.category)]
-            {
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(i)
-            }
-        }
-        let overall = order.filter { $0.category == nil }
-        let byCategory = order.filter { $0.category != nil }
-        return (overall + byCategory).map { key in
-            summarize(results, indices: groups[key]!, provider: key.provider, model: key.model, category: key.category)
+        var summaries = SummaryAccumulator()
+        for result in results { summaries.add(result) }
+        return summaries.summaries
+    }
+}
+
+/// The summaries of `Summarizer.summarize`, built one result at a time: each group keeps its latency
+/// and TTFT values (percentiles need them all) and running counts and sums, never the results.
+public struct SummaryAccumulator: Sendable {
+    private struct Key: Hashable {
+        var provider: String
+        var model: String
+        var category: String?
+    }
+
+    private var keys: [Key] = []
+    private var groups: [GroupAccumulator] = []
+    private var index: [Key: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
+
+    public mutating func add(_ result: ResultFigures) {
+        add(result, to: Key(provider: result.provider, model: result.model, category: nil))
+        add(result, to: Key(provider: result.provider, model: result.model, category: result.category))
+    }
+
+    private mutating func add(_ result: ResultFigures, to key: Key) {
+        if let i = index[key] {
+            groups[i].add(result)
+        } else {
+            index[key] = groups.count
+            keys.append(key)
+            groups.append(GroupAccumulator())
+            groups[groups.count - 1].add(result)
         }
     }
 
-    /// Reads the group's results in place (no copies: a result is a large value).
-    static func summarize(_ results: [BenchResult], indices: [Int], provider: String, model: String, category: String?) -> GroupSummary {
-        var latencies: [Double] = [], ttfts: [Double] = [], qualities: [Double] = [], costs: [Double] = []
-        var errors = 0, passed = 0, unpriced = 0, simulated = false
-        latencies.reserveCapacity(indices.count)
-        for i in indices {
-            let r = results[i]
-            if r.status == .ok {
-                if let v = r.latencyMs { latencies.append(v) }
-                if let v = r.ttftMs { ttfts.append(v) }
-                if let v = r.quality { qualities.append(v) }
-            } else {
-                errors += 1
-            }
-            if r.passed { passed += 1 }
-            if let c = r.costUSD { costs.append(c) } else if r.usage != nil { unpriced += 1 }
-            if r.simulated { simulated = true }
+    /// Overall groups first, then per-category ones, each in first-seen order.
+    public var summaries: [GroupSummary] {
+        let order = keys.indices.filter { keys[$0].category == nil } + keys.indices.filter { keys[$0].category != nil }
+        return order.map { groups[$0].summary(provider: keys[$0].provider, model: keys[$0].model, category: keys[$0].category) }
+    }
+}
+
+/// One group's aggregates, one result at a time. Sums are added in arrival order, so the figures are
+/// the same to the last bit as those of the whole list.
+public struct GroupAccumulator: Sendable {
+    private var n = 0, errors = 0, passed = 0, unpriced = 0
+    private var latencies: [Double] = [], ttfts: [Double] = []
+    private var qualitySum = 0.0, qualities = 0
+    private var costSum = 0.0, costs = 0
+    private var simulated = false
+    private var cached = 0
+
+    public init() {}
+
+    public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
+
+    public mutating func add(_ r: ResultFigures) {
+        n += 1
+        if r.status == .ok {
+            if let v = r.latencyMs { latencies.append(v) }
+            if let v = r.ttftMs { ttfts.append(v) }
+            if let v = r.quality { qualitySum += v; qualities += 1 }
+        } else {
+            errors += 1
         }
-        return GroupSummary(
-            provider: provider, model: model, category: category, n: indices.count, errors: errors, passed: passed,
+        if r.passed { passed += 1 }
+        if let c = r.costUSD { costSum += c; costs += 1 } else if r.hasUsage { unpriced += 1 }
+        if r.simulated { simulated = true }
+        if r.cached { cached += 1 }
+    }
+
+    public func summary(provider: String, model: String, category: String?) -> GroupSummary {
+        GroupSummary(
+            provider: provider, model: model, category: category, n: n, errors: errors, passed: passed,
             latencyMs: Distribution(latencies), ttftMs: Distribution(ttfts),
-            costMeanUSD: costs.isEmpty ? nil : Statistics.mean(costs), costTotalUSD: costs.isEmpty ? nil : costs.reduce(0, +),
-            unpriced: unpriced, qualityMean: Statistics.mean(qualities), simulated: simulated)
+            costMeanUSD: costs == 0 ? nil : costSum / Double(costs), costTotalUSD: costs == 0 ? nil : costSum,
+            unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities), simulated: simulated,
+            cached: cached)
+    }
+}
+
+/// What summaries and tallies read of a result: names and figures, none of its text (output, scores,
+/// logs), so that a tally can hold a few of them cheaply.
+public struct ResultFigures: Sendable {
+    public var test: String
+    public var category: String
+    public var provider: String
+    public var plugin: String
+    public var model: String
+    public var repeatIndex: Int
+    public var status: ResultStatus
+    public var passed: Bool
+    public var latencyMs: Double?
+    public var ttftMs: Double?
+    public var costUSD: Double?
+    public var quality: Double?
+    /// The result reported usage (so a missing cost means a missing price).
+    public var hasUsage: Bool
+    public var simulated: Bool
+    /// Answered from the store: its times and cost belong to the run that measured them, so they are
+    /// left out here (nil) and the result is counted apart.
+    public var cached: Bool
+
+    public init(_ result: BenchResult) {
+        test = result.test
+        category = result.category
+        provider = result.provider
+        plugin = result.plugin
+        model = result.model
+        repeatIndex = result.repeatIndex
+        status = result.status
+        passed = result.passed
+        latencyMs = result.latencyMs
+        ttftMs = result.ttftMs
+        costUSD = result.costUSD
+        quality = result.quality
+        hasUsage = result.usage != nil
+        simulated = result.simulated
+        cached = result.cached
+        if cached {
+            latencyMs = nil
+            ttftMs = nil
+            costUSD = nil
+            hasUsage = false
+        }
     }
 }

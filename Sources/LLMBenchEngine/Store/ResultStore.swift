@@ -15,6 +15,14 @@ public protocol ResultStore: AnyObject, Sendable {
     func run(id: String) throws(LLMBenchError) -> RunInfo?
     func lastRunID() throws(LLMBenchError) -> String?
     func results(runID: String) throws(LLMBenchError) -> [BenchResult]
+    /// Calls `body` with each result of the run that `filter` matches, in sequence order, reading
+    /// and decoding one row at a time: memory does not grow with the run.
+    func forEachResult(runID: String, matching filter: ResultFilter,
+                       _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    /// Runs `body` on one snapshot of the store: every read in it sees the store as it stood at the
+    /// first, even while a run writes into it, so several passes over a run agree. For readers:
+    /// nothing may write through this store meanwhile.
+    func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T
     /// The latest runs, newest first, each with how many results it stored.
     func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)]
     /// The planned items of a run that have a result (warm-ups aside, and requests cancelled in
@@ -318,7 +326,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     public func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)] {
         try locked { () throws(LLMBenchError) -> [(run: RunInfo, done: Int)] in
             let query = try db.prepare("""
-                SELECT \(runColumns), (SELECT COUNT(*) FROM results x WHERE x.run_id = r.id)
+                SELECT \(runColumns), (SELECT COUNT(*) FROM results x WHERE x.run_id = r.id\(fileVersion >= 3 ? " AND x.warmup = 0" : ""))
                 FROM runs r LEFT JOIN price_snapshots p ON p.run_id = r.id ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?1
                 """)
             query.bind(1, limit)
@@ -336,17 +344,55 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     }
 
     public func results(runID: String) throws(LLMBenchError) -> [BenchResult] {
-        try locked { () throws(LLMBenchError) -> [BenchResult] in
-            let query = try db.prepare("SELECT seq, data FROM results WHERE run_id = ?1 ORDER BY seq")
-            query.bind(1, runID)
-            var results: [BenchResult] = []
-            while try query.step() {
-                guard let text = query.string(1), let json = try? JSONValue.parse(text), let result = BenchResult(json: json) else {
-                    throw LLMBenchError(.store, "result \(query.int(0) ?? -1) of run \(runID) is unreadable in \(db.path)")
-                }
-                results.append(result)
-            }
-            return results
+        var results: [BenchResult] = []
+        try forEachResult(runID: runID, matching: .stored) { results.append($0) }
+        return results
+    }
+
+    public func forEachResult(runID: String, matching filter: ResultFilter,
+                              _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        var sql = "SELECT seq, data FROM results WHERE run_id = ?1"
+        var values = [runID]
+        for (column, value) in [("provider", filter.provider), ("model", filter.model), ("category", filter.category)] {
+            guard let value else { continue }
+            values.append(value)
+            sql += " AND \(column) = ?\(values.count)"
+        }
+        if filter.onlyFailures { sql += " AND (status = 'error' OR passed = 0)" }
+        if !filter.warmups && fileVersion >= 3 { sql += " AND warmup = 0" }
+        var query: SQLiteDatabase.Statement? = try locked { () throws(LLMBenchError) in
+            let query = try db.prepare(sql + " ORDER BY seq")
+            for (i, value) in values.enumerated() { query.bind(Int32(i + 1), value) }
+            return query
+        }
+        // The statement is finalized under the lock, as every use of the connection is.
+        defer { lock.lock(); query = nil; lock.unlock() }
+        // The lock is held for one row at a time, not while `body` runs.
+        while let result = try locked({ () throws(LLMBenchError) -> BenchResult? in try readResult(query!, runID: runID) }) {
+            try body(result)
+        }
+    }
+
+    /// The next row's result; nil after the last.
+    private func readResult(_ query: SQLiteDatabase.Statement, runID: String) throws(LLMBenchError) -> BenchResult? {
+        guard try query.step() else { return nil }
+        guard let text = query.string(1), let json = try? JSONValue.parse(text), let result = BenchResult(json: json) else {
+            throw LLMBenchError(.store, "result \(query.int(0) ?? -1) of run \(runID) is unreadable in \(db.path)")
+        }
+        return result
+    }
+
+    public func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T {
+        // A deferred transaction takes its snapshot at its first read and keeps it until it ends.
+        try locked { () throws(LLMBenchError) in try db.execute("BEGIN") }
+        do {
+            let value = try body()
+            try locked { () throws(LLMBenchError) in try db.execute("COMMIT") }
+            return value
+        } catch {
+            try? locked { () throws(LLMBenchError) in try db.execute("ROLLBACK") }
+            throw error
         }
     }
 
@@ -418,5 +464,30 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             }
             return found
         }
+    }
+}
+
+extension ResultStore {
+    /// For stores that cannot read row by row: the whole run, then filtered.
+    public func forEachResult(runID: String, matching filter: ResultFilter,
+                              _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        try ResultList(try results(runID: runID)).forEachResult(matching: filter, body)
+    }
+
+    /// For stores that take no snapshots: each read sees the store as it stands.
+    public func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T { try body() }
+
+    /// One run's results as a report reads them, pass after pass.
+    public func results(of runID: String) -> StoredResults { StoredResults(store: self, runID: runID) }
+}
+
+/// A run's results in the store, read row by row each time they are asked for.
+public struct StoredResults: ResultSource {
+    public let store: any ResultStore
+    public let runID: String
+
+    public func forEachResult(matching filter: ResultFilter, _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
+        try store.forEachResult(runID: runID, matching: filter, body)
     }
 }

@@ -8,18 +8,17 @@ enum CSVReport {
     static let columns = ["run_id", "test", "category", "provider", "model", "repeat", "status", "error_kind", "error_message",
                           "latency_ms", "ttft_ms", "input_tokens", "output_tokens", "cost_usd", "quality", "passed", "output"]
 
-    static func render(_ report: RunReport) -> String {
-        var out = line(columns)
-        for result in report.results {
-            out += line([
+    static func write(_ report: StreamingReport, to output: ReportOutput) throws(LLMBenchError) {
+        try output.write(line(columns))
+        try report.results.forEachResult(matching: .all) { result throws(LLMBenchError) in
+            try output.write(line([
                 report.run.id, result.test, result.category, result.provider, result.model, String(result.repeatIndex),
                 result.status.rawValue, result.error?.kind.rawValue ?? "", result.error?.message ?? "",
                 number(result.latencyMs), number(result.ttftMs), number(result.usage.map { Double($0.inputTokens) }),
                 number(result.usage.map { Double($0.outputTokens) }), number(result.costUSD), number(result.quality),
                 result.passed ? "true" : "false", result.output,
-            ])
+            ]))
         }
-        return out
     }
 
     private static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }

@@ -3,12 +3,12 @@ import LLMBenchCore
 /// How human-facing reports name one result: the test name, plus " #<repeat+1>" when the test ran more
 /// than once. Decided run-wide, so every provider names its cases alike.
 struct CaseNames {
-    private var lastRepeat: [String: Int] = [:]
+    private var lastRepeat: [String: Int]
 
-    /// `plan`, when known, also counts the repeats that never ran.
-    init(_ results: [BenchResult], plan: RunPlan? = nil) {
-        for result in results { lastRepeat[result.test] = max(lastRepeat[result.test] ?? 0, result.repeatIndex) }
-        for test in plan?.tests ?? [] { lastRepeat[test.name] = max(lastRepeat[test.name] ?? 0, test.repeats - 1) }
+    /// From the highest repeat of each test that ran and, when the plan is known, of each planned one.
+    init(_ tally: RunTally) {
+        lastRepeat = tally.lastRepeat
+        for test in tally.run.plan?.tests ?? [] { lastRepeat[test.name] = max(lastRepeat[test.name] ?? 0, test.repeats - 1) }
     }
 
     func name(_ result: BenchResult) -> String { name(test: result.test, repeatIndex: result.repeatIndex) }

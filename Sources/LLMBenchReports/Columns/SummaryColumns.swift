@@ -10,7 +10,7 @@ enum SummaryColumns {
         [
             String(group.n), String(group.errors), Figures.percent(group.passRate), Figures.quality(group.qualityMean),
             Figures.ms(group.latencyMs?.p50), Figures.ms(group.latencyMs?.p95), Figures.ms(group.ttftMs?.p50),
-            Figures.costTotal(group), Figures.costPerPass(group), group.simulated ? "simulated" : "",
+            Figures.costTotal(group), Figures.costPerPass(group), [group.simulated ? "simulated" : nil, group.cached > 0 ? "\(group.cached) cached" : nil].compactMap { $0 }.joined(separator: ", "),
         ]
     }
 }

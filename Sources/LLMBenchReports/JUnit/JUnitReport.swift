@@ -17,30 +17,51 @@ enum JUnitReport {
     /// How much of an answer a failure or error body carries.
     static let outputLimitCharacters = 2000
 
-    static func render(_ report: RunReport, hostname: String) throws(LLMBenchError) -> String {
-        do {
-            return try write(report, hostname: hostname)
-        } catch {
-            throw LLMBenchError(LLMBenchError.Code(rawValue: "report"), "could not write the JUnit report: \(error.message)")
+    static func write(_ report: StreamingReport, hostname: String, to output: ReportOutput) throws(LLMBenchError) {
+        try reporting {
+            let xml = try XMLTextWriter { bytes in try output.write(bytes) }
+            try write(report, hostname: hostname, to: xml)
         }
     }
 
-    private static func write(_ report: RunReport, hostname: String) throws(XMLWriteError) -> String {
-        let xml = try XMLTextWriter()
+    /// Runs `body`, turning what stopped the XML writer into the report's error: the output's own
+    /// error when it was the output that failed (a full disk, say).
+    private static func reporting(_ body: () throws -> Void) throws(LLMBenchError) {
+        do {
+            try body()
+        } catch let error as LLMBenchError {
+            throw error
+        } catch let error as XMLWriteError {
+            throw error.cause as? LLMBenchError ?? LLMBenchError(LLMBenchError.Code(rawValue: "report"), "could not write the JUnit report: \(error.message)")
+        } catch {
+            throw LLMBenchError(LLMBenchError.Code(rawValue: "report"), "could not write the JUnit report: \(error)")
+        }
+    }
+
+    /// One testsuite per provider: providers with results in order of their first result, then those
+    /// with requests that never started.
+    private static func write(_ report: StreamingReport, hostname: String, to xml: XMLTextWriter) throws {
+        let overview = try report.overview()
+        let tally = overview.tally
         try xml.startDocument()
         try xml.startElement("testsuites")
-        let names = CaseNames(report.results, plan: report.run.plan)
-        var providers = firstSeen(report.results.map(\.provider) + report.notStarted.map(\.provider))
-        if providers.isEmpty && report.incompleteNote != nil { providers = ["run"] }
+        var providers = tally.providers
+        var seen = Set(providers)
+        tally.forEachNotStarted { if seen.insert($0.provider).inserted { providers.append($0.provider) } }
+        if providers.isEmpty && tally.incompleteNote != nil { providers = ["run"] }
         for (id, provider) in providers.enumerated() {
-            var notRun = report.notStarted.filter { $0.provider == provider }.map { (names.name(test: $0.test, repeatIndex: $0.repeatIndex), $0.category) }
-            if id == 0 && report.notStarted.isEmpty && report.incompleteNote != nil { notRun.append(("run \(report.run.id)", "run")) }
-            let suite = Suite(run: report.run, provider: provider, id: id, hostname: hostname,
-                              results: report.results.filter { $0.provider == provider }, notRun: notRun,
-                              notRunMessage: report.incompleteNote ?? "", names: names)
+            let suite = Suite(run: report.run, provider: provider, id: id, hostname: hostname, results: report.results, tally: tally,
+                              namesTheRun: id == 0 && tally.notStartedCount == 0 && tally.incompleteNote != nil,
+                              notRunMessage: tally.incompleteNote ?? "", names: overview.names)
             try suite.write(to: xml)
         }
-        return try xml.finish()
+        try xml.finish()
+    }
+
+    /// A planned request that never ran.
+    private struct NotRun {
+        var name: String
+        var category: String
     }
 
     private struct Suite {
@@ -48,29 +69,42 @@ enum JUnitReport {
         var provider: String
         var id: Int
         var hostname: String
-        var results: [BenchResult]
-        /// Planned requests that never ran: (case name, category).
-        var notRun: [(String, String)]
+        var results: any ResultSource
+        var tally: RunTally
+        /// An incomplete run whose missing requests are unknown: its first suite gets one error naming the run.
+        var namesTheRun: Bool
         var notRunMessage: String
         var names: CaseNames
 
-        func write(to xml: XMLTextWriter) throws(XMLWriteError) {
-            let failures = results.filter { $0.status == .ok && !$0.passed }.count
-            let errors = results.filter { $0.status == .error }.count + notRun.count
-            let seconds = results.reduce(0) { $0 + ($1.latencyMs ?? 0) } / 1000
+        private var filter: ResultFilter { ResultFilter(provider: provider) }
+
+        /// The provider's planned requests that never ran, in plan order; read from the plan each time, not kept.
+        private func forEachNotRun(_ body: (NotRun) throws -> Void) throws {
+            try tally.forEachNotStarted { item in
+                guard item.provider == provider else { return }
+                try body(NotRun(name: names.name(test: item.test, repeatIndex: item.repeatIndex), category: item.category))
+            }
+            if namesTheRun { try body(NotRun(name: "run \(run.id)", category: "run")) }
+        }
+
+        /// Two passes over the provider's results: its testcases, then its system-out.
+        func write(to xml: XMLTextWriter) throws {
+            let figures = tally.byProvider[provider] ?? ProviderFigures()
+            var notRunCount = 0
+            try forEachNotRun { _ in notRunCount += 1 }
             try xml.startElement("testsuite")
             try xml.attribute("name", nonBlank(provider, or: "provider"))
             try xml.attribute("package", run.suite)
             try xml.attribute("id", String(id))
             try xml.attribute("timestamp", Timestamps.localISO(run.startedAt))
             try xml.attribute("hostname", nonBlank(hostname, or: "localhost"))
-            try xml.attribute("tests", String(results.count + notRun.count))
-            try xml.attribute("failures", String(failures))
-            try xml.attribute("errors", String(errors))
-            try xml.attribute("time", Figures.fixed(seconds, 3))
+            try xml.attribute("tests", String(figures.count + notRunCount))
+            try xml.attribute("failures", String(figures.thresholdFailures))
+            try xml.attribute("errors", String(figures.errors + notRunCount))
+            try xml.attribute("time", Figures.fixed(figures.latencyMsTotal / 1000, 3))
 
             try xml.startElement("properties")
-            for (name, value) in properties() {
+            for (name, value) in properties(figures) {
                 try xml.startElement("property")
                 try xml.attribute("name", name)
                 try xml.attribute("value", value)
@@ -78,51 +112,29 @@ enum JUnitReport {
             }
             try xml.endElement()
 
-            var systemOut = ["run \(run.id), suite \(run.suite), prices of \(run.prices.date)"]
-            for result in results {
-                let name = names.name(result)
-                let classname = "\(run.suite).\(result.category)"
+            try writeTestcases(to: xml)
+            try forEachNotRun { item in
                 try xml.startElement("testcase")
-                try xml.attribute("name", nonBlank(name, or: "test"))
-                try xml.attribute("classname", classname)
-                try xml.attribute("time", Figures.fixed((result.latencyMs ?? 0) / 1000, 3))
-                let outcome: String
-                if result.status == .error {
-                    let kind = result.error?.kind.rawValue ?? ErrorKind.internal.rawValue
-                    outcome = "error (\(kind))"
-                    try xml.startElement("error")
-                    try xml.attribute("message", "\(kind): \(result.error?.message ?? "")")
-                    try xml.attribute("type", kind)
-                    try xml.text(errorBody(result))
-                    try xml.endElement()
-                } else if !result.passed {
-                    outcome = "failed"
-                    try xml.startElement("failure")
-                    try xml.attribute("message", Figures.scorerFailures(result))
-                    try xml.attribute("type", "threshold")
-                    try xml.text(failureBody(result))
-                    try xml.endElement()
-                } else {
-                    outcome = "passed"
-                }
-                try xml.endElement()
-                systemOut.append("\(name) [\(classname)]: \(outcome), \(Figures.metrics(result))")
-            }
-            for (name, category) in notRun {
-                try xml.startElement("testcase")
-                try xml.attribute("name", nonBlank(name, or: "test"))
-                try xml.attribute("classname", "\(run.suite).\(category)")
+                try xml.attribute("name", nonBlank(item.name, or: "test"))
+                try xml.attribute("classname", "\(run.suite).\(item.category)")
                 try xml.attribute("time", "0")
                 try xml.startElement("error")
                 try xml.attribute("message", "not run: \(notRunMessage)")
                 try xml.attribute("type", "not_run")
                 try xml.endElement()
                 try xml.endElement()
-                systemOut.append("\(name) [\(run.suite).\(category)]: not run")
             }
 
+            // One line per testcase, written line by line: libxml2 appends text to the open element.
             try xml.startElement("system-out")
-            try xml.text(systemOut.joined(separator: "\n") + "\n")
+            try xml.text("run \(run.id), suite \(run.suite), prices of \(run.prices.date)")
+            try results.forEachResult(matching: filter) { result throws(LLMBenchError) in
+                try reporting {
+                    try xml.text("\n\(names.name(result)) [\(run.suite).\(result.category)]: \(outcome(result)), \(Figures.metrics(result))")
+                }
+            }
+            try forEachNotRun { item in try xml.text("\n\(item.name) [\(run.suite).\(item.category)]: not run") }
+            try xml.text("\n")
             try xml.endElement()
             // Run notices (unknown prices, replayed results...) are the run's warnings.
             try xml.startElement("system-err")
@@ -132,21 +144,47 @@ enum JUnitReport {
             try xml.endElement()
         }
 
-        /// Aggregates over this provider's results, by the same rules as the summary table.
-        private func properties() -> [(String, String)] {
-            let models = firstSeen(results.map(\.model)).joined(separator: ", ")
-            // Summarizer groups by model too; one provider normally has one, but if not, its figures are pooled.
-            let pooled = results.map { result in
-                var result = result
-                result.model = models
-                return result
+        private func writeTestcases(to xml: XMLTextWriter) throws {
+            try results.forEachResult(matching: filter) { result throws(LLMBenchError) in
+                try reporting {
+                    try xml.startElement("testcase")
+                    try xml.attribute("name", nonBlank(names.name(result), or: "test"))
+                    try xml.attribute("classname", "\(run.suite).\(result.category)")
+                    try xml.attribute("time", Figures.fixed((result.latencyMs ?? 0) / 1000, 3))
+                    if result.status == .error {
+                        let kind = result.error?.kind.rawValue ?? ErrorKind.internal.rawValue
+                        try xml.startElement("error")
+                        try xml.attribute("message", "\(kind): \(result.error?.message ?? "")")
+                        try xml.attribute("type", kind)
+                        try xml.text(errorBody(result))
+                        try xml.endElement()
+                    } else if !result.passed {
+                        try xml.startElement("failure")
+                        try xml.attribute("message", Figures.scorerFailures(result))
+                        try xml.attribute("type", "threshold")
+                        try xml.text(failureBody(result))
+                        try xml.endElement()
+                    }
+                    try xml.endElement()
+                }
             }
-            guard let group = Summarizer.summarize(pooled).first else {
+        }
+
+        private func outcome(_ result: BenchResult) -> String {
+            if result.status == .error { return "error (\(result.error?.kind.rawValue ?? ErrorKind.internal.rawValue))" }
+            return result.passed ? "passed" : "failed"
+        }
+
+        /// Aggregates over this provider's results, by the same rules as the summary table.
+        private func properties(_ figures: ProviderFigures) -> [(String, String)] {
+            guard figures.count > 0 else {
                 return [("run_id", run.id), ("provider", provider), ("run_status", run.status.rawValue)]
             }
+            // Summaries group by model too; one provider normally has one, but if not, its figures are pooled.
+            let group = figures.summary(provider: provider)
             return [
-                ("run_id", run.id), ("provider", provider), ("model", models),
-                ("plugin", firstSeen(results.map(\.plugin)).joined(separator: ", ")),
+                ("run_id", run.id), ("provider", provider), ("model", group.model),
+                ("plugin", figures.plugins.joined(separator: ", ")),
                 ("price_snapshot_date", run.prices.date), ("run_status", run.status.rawValue),
                 ("pass_rate", Figures.fixed(group.passRate, 3)), ("quality_mean", Figures.quality(group.qualityMean)),
                 ("latency_p50_ms", Figures.ms(group.latencyMs?.p50)), ("latency_p95_ms", Figures.ms(group.latencyMs?.p95)),
@@ -175,12 +213,6 @@ enum JUnitReport {
             return lines.joined(separator: "\n")
         }
     }
-}
-
-/// The distinct values in order of first appearance.
-func firstSeen(_ values: [String]) -> [String] {
-    var seen = Set<String>()
-    return values.filter { seen.insert($0).inserted }
 }
 
 /// Ant requires some attributes to be non-empty tokens (whitespace collapsed).

@@ -2,19 +2,44 @@
 // whose UErrorCode clashes with Foundation's bundled ICU when both are imported in one file.
 import CLibXML2
 
-/// A throwing wrapper over libxml2's xmlTextWriter writing to memory. libxml2 does the escaping; this
-/// type only removes what XML 1.0 cannot hold at all, so any Swift string may be passed.
+/// A throwing wrapper over libxml2's xmlTextWriter that hands the document over as libxml2 flushes it
+/// (about 4 KB at a time), so a document of any size never sits whole in memory. libxml2 does the
+/// escaping; this type only removes what XML 1.0 cannot hold at all, so any Swift string may be passed.
 final class XMLTextWriter {
-    private let buffer: xmlBufferPtr
+    /// Receives the document's bytes in order; what it throws stops the writer and becomes the
+    /// `cause` of the error the next call throws.
+    typealias Sink = (UnsafeRawBufferPointer) throws -> Void
+
+    /// Owns the sink for as long as libxml2 may call it: until the writer is freed, which flushes.
+    private final class SinkBox {
+        let write: Sink
+        var failure: (any Error)?
+        init(_ write: @escaping Sink) { self.write = write }
+    }
+
+    private let sink: SinkBox
     private let writer: xmlTextWriterPtr
 
-    init() throws(XMLWriteError) {
-        guard let buffer = xmlBufferCreate() else { throw Self.failure("could not allocate a buffer") }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
-            xmlBufferFree(buffer)
+    init(sink write: @escaping Sink) throws(XMLWriteError) {
+        let sink = SinkBox(write)
+        let output = xmlOutputBufferCreateIO({ context, bytes, length in
+            guard let context, length >= 0 else { return -1 }
+            let sink = Unmanaged<SinkBox>.fromOpaque(context).takeUnretainedValue()
+            do {
+                try sink.write(UnsafeRawBufferPointer(start: bytes, count: Int(length)))
+                return length
+            } catch {
+                sink.failure = error
+                return -1
+            }
+        }, nil, Unmanaged.passUnretained(sink).toOpaque(), nil)
+        guard let output else { throw Self.failure("could not allocate an output buffer") }
+        // From here the writer owns the output buffer and closes it when freed.
+        guard let writer = xmlNewTextWriter(output) else {
+            xmlOutputBufferClose(output)
             throw Self.failure("could not create a writer")
         }
-        self.buffer = buffer
+        self.sink = sink
         self.writer = writer
         try check(xmlTextWriterSetIndent(writer, 1), "set indentation")
         try check(withXMLChars("  ") { xmlTextWriterSetIndentString(writer, $0) }, "set indentation")
@@ -22,7 +47,6 @@ final class XMLTextWriter {
 
     deinit {
         xmlFreeTextWriter(writer)
-        xmlBufferFree(buffer)
     }
 
     func startDocument() throws(XMLWriteError) {
@@ -46,13 +70,10 @@ final class XMLTextWriter {
         try check(xmlTextWriterEndElement(writer), "end an element")
     }
 
-    /// Closes every open element and returns the document.
-    func finish() throws(XMLWriteError) -> String {
+    /// Closes every open element and hands the rest of the document to the sink.
+    func finish() throws(XMLWriteError) {
         try check(xmlTextWriterEndDocument(writer), "end the document")
         try check(xmlTextWriterFlush(writer), "flush")
-        let count = Int(xmlBufferLength(buffer))
-        guard count > 0, let content = xmlBufferContent(buffer) else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: content, count: count), as: UTF8.self)
     }
 
     /// XML 1.0 allows tab, LF, CR and U+0020 and up, except U+FFFE and U+FFFF (surrogates cannot occur in
@@ -68,10 +89,10 @@ final class XMLTextWriter {
     }
 
     private func check(_ rc: Int32, _ what: String) throws(XMLWriteError) {
-        if rc < 0 { throw Self.failure("libxml2 could not \(what)") }
+        if rc < 0 { throw XMLWriteError(message: "libxml2 could not \(what)", cause: sink.failure) }
     }
 
-    private static func failure(_ message: String) -> XMLWriteError { XMLWriteError(message: message) }
+    private static func failure(_ message: String) -> XMLWriteError { XMLWriteError(message: message, cause: nil) }
 }
 
 /// Passes `text` as the NUL-terminated `const xmlChar *` libxml2 expects.
@@ -81,7 +102,9 @@ private func withXMLChars<R>(_ text: String, _ body: (UnsafePointer<xmlChar>) ->
     return bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-/// What libxml2 refused, e.g. "libxml2 could not start <testsuite>".
+/// What libxml2 refused, e.g. "libxml2 could not start <testsuite>", and what the sink threw if it
+/// was the sink that failed.
 struct XMLWriteError: Error {
     var message: String
+    var cause: (any Error)?
 }

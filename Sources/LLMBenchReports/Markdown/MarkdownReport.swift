@@ -6,65 +6,52 @@ enum MarkdownReport {
     /// How much of an answer a failure row shows.
     static let outputLimitCharacters = 200
 
-    static func render(_ report: RunReport) -> String {
+    static func write(_ report: StreamingReport, to output: ReportOutput) throws(LLMBenchError) {
         let run = report.run
-        var out: [String] = []
-        out.append("# LLMBench report: \(inline(run.suite))")
-        out.append("")
-        if let note = report.incompleteNote {
-            out.append("> **\(inline(note))**")
-            out.append("")
-        }
-        out.append("- Run: \(inline(run.id))")
-        out.append("- Started: \(Timestamps.iso8601(run.startedAt))")
-        if let finished = run.finishedAt { out.append("- Finished: \(Timestamps.iso8601(finished))") }
-        out.append("- Price snapshot: \(inline(run.prices.date))")
-        let failed = report.results.filter { $0.status == .ok && !$0.passed }.count
-        let errored = report.results.filter { $0.status == .error }.count
-        out.append("- Results: \(report.results.count) (\(report.results.count - failed - errored) passed, \(failed) failed, \(errored) errored)")
-        out.append("")
+        let overview = try report.overview()
+        let tally = overview.tally
+        func line(_ text: String) throws(LLMBenchError) { try output.write(text + "\n") }
+        func lines(_ texts: [String]) throws(LLMBenchError) { for text in texts { try line(text) } }
 
-        out.append("## Summary")
-        out.append("")
-        let overall = report.summary.filter { $0.category == nil }
-        out += table(headers: ["provider", "model"] + SummaryColumns.headers,
-                     rows: overall.map { [cell($0.provider), cell($0.model)] + SummaryColumns.cells($0) })
-        out.append("")
+        try lines(["# LLMBench report: \(inline(run.suite))", ""])
+        if let note = tally.incompleteNote { try lines(["> **\(inline(note))**", ""]) }
+        try line("- Run: \(inline(run.id))")
+        try line("- Started: \(Timestamps.iso8601(run.startedAt))")
+        if let finished = run.finishedAt { try line("- Finished: \(Timestamps.iso8601(finished))") }
+        try line("- Price snapshot: \(inline(run.prices.date))")
+        let (failed, errored) = (tally.thresholdFailures, tally.errors)
+        try lines(["- Results: \(tally.done) (\(tally.done - failed - errored) passed, \(failed) failed, \(errored) errored)", ""])
 
-        out.append("## By category")
-        out.append("")
-        let byCategory = report.summary.filter { $0.category != nil }
-        out += table(headers: ["provider", "model", "category"] + SummaryColumns.headers,
-                     rows: byCategory.map { [cell($0.provider), cell($0.model), cell($0.category ?? "")] + SummaryColumns.cells($0) })
-        out.append("")
-
-        out.append("## Failures")
-        out.append("")
-        let failures = report.results.filter { $0.status == .error || !$0.passed }
-        if failures.isEmpty {
-            out.append("None.")
+        try lines(["## Summary", ""])
+        let overall = overview.summary.filter { $0.category == nil }
+        try lines(tableHead(["provider", "model"] + SummaryColumns.headers))
+        try lines(overall.map { tableRow([cell($0.provider), cell($0.model)] + SummaryColumns.cells($0)) })
+        try lines(["", "## By category", ""])
+        let byCategory = overview.summary.filter { $0.category != nil }
+        try lines(tableHead(["provider", "model", "category"] + SummaryColumns.headers))
+        try lines(byCategory.map { tableRow([cell($0.provider), cell($0.model), cell($0.category ?? "")] + SummaryColumns.cells($0)) })
+        try lines(["", "## Failures", ""])
+        if failed + errored == 0 {
+            try line("None.")
         } else {
-            let names = CaseNames(report.results, plan: run.plan)
-            out += table(headers: ["test", "provider", "model", "kind", "detail", "output"],
-                         rows: failures.map { failureRow($0, name: names.name($0)) })
+            try lines(tableHead(["test", "provider", "model", "kind", "detail", "output"]))
+            try report.results.forEachResult(matching: ResultFilter(onlyFailures: true)) { result throws(LLMBenchError) in
+                try line(tableRow(failureRow(result, name: overview.names.name(result))))
+            }
         }
 
-        if !report.notStarted.isEmpty {
-            out.append("")
-            out.append("## Not started")
-            out.append("")
-            let names = CaseNames(report.results, plan: run.plan)
-            out += table(headers: ["test", "category", "provider"],
-                         rows: report.notStarted.map { [cell(names.name(test: $0.test, repeatIndex: $0.repeatIndex)), cell($0.category), cell($0.provider)] })
+        if tally.notStartedCount > 0 {
+            try lines(["", "## Not started", ""])
+            try lines(tableHead(["test", "category", "provider"]))
+            try tally.forEachNotStarted { item throws(LLMBenchError) in
+                try line(tableRow([cell(overview.names.name(test: item.test, repeatIndex: item.repeatIndex)), cell(item.category), cell(item.provider)]))
+            }
         }
 
         if !run.notices.isEmpty {
-            out.append("")
-            out.append("## Notices")
-            out.append("")
-            out += run.notices.map { "- " + inline($0) }
+            try lines(["", "## Notices", ""])
+            try lines(run.notices.map { "- " + inline($0) })
         }
-        return out.joined(separator: "\n") + "\n"
     }
 
     private static func failureRow(_ result: BenchResult, name: String) -> [String] {
@@ -82,10 +69,9 @@ enum MarkdownReport {
                 cell(detail), cell(Figures.truncated(result.output, limit: outputLimitCharacters))]
     }
 
-    private static func table(headers: [String], rows: [[String]]) -> [String] {
-        func line(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
-        return [line(headers), line(headers.map { _ in "---" })] + rows.map(line)
-    }
+    private static func tableHead(_ headers: [String]) -> [String] { [tableRow(headers), tableRow(headers.map { _ in "---" })] }
+
+    private static func tableRow(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
 
     /// Untrusted text made inert in a table cell: line breaks become `<br>`, and everything else that
     /// Markdown or HTML would interpret is escaped (see `inline`).
