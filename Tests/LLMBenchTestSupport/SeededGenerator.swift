@@ -1,17 +1,13 @@
-/// SplitMix64: small, fast, and the same sequence everywhere, so a property test that fails names a
-/// seed that replays it. Tests extend it with generators of their own values.
+import LLMBenchCore
+
+/// Core's SplitMix64 (`SeededRandom`): the same sequence everywhere, so a property test that fails
+/// names a seed that replays it. Tests extend it with generators of their own values.
 public struct SeededGenerator: Sendable {
-    public var state: UInt64
+    private var random: SeededRandom
 
-    public init(state: UInt64) { self.state = state }
+    public init(state: UInt64) { random = SeededRandom(seed: state) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { random.next() }
 
     public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
     public mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
