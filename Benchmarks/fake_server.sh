@@ -1,8 +1,17 @@
-# Sourced by the HTTP benchmarks: runs llmbench-fake-server ($fake, OpenAI API) with its stdin on
-# a FIFO in $work, so that closing fd 9 stops it (and makes it write its records).
+# Sourced by the HTTP benchmarks, from the repository's root: builds release, sets $bin (llmbench),
+# $fake (llmbench-fake-server) and $work (a temporary folder removed on exit, with the server
+# stopped), and runs the fake server (OpenAI API) with its stdin on a FIFO in $work, so that
+# closing fd 9 stops it (and makes it write its records).
 #   start_server [RECORDS_FILE [PORT]]   sets server_pid, port and base (the provider's base_url)
 #   stop_server                          stops it and waits: the records file is complete after it
+swift build -c release >/dev/null
+bin=$PWD/.build/release/llmbench
+fake=$PWD/.build/release/llmbench-fake-server
+work=$(mktemp -d)
 server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; exec 9>&- 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p Benchmarks/results
 start_server() {
     rm -f "$work/fifo" "$work/port" ${1:+"$1"}; mkfifo "$work/fifo"
     "$fake" --api openai ${1:+--records "$1"} ${2:+--port "$2"} < "$work/fifo" > "$work/port" &

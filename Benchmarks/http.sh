@@ -9,14 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 python3 -c "import aiohttp" 2>/dev/null || python3 -m pip install -q aiohttp
-swift build -c release >/dev/null
-bin=.build/release/llmbench
-fake=.build/release/llmbench-fake-server
-work=$(mktemp -d)
 source Benchmarks/fake_server.sh
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; exec 9>&- 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p Benchmarks/results
 if [ -n "${QUICK:-}" ]; then SCALE=1; else SCALE=4; fi
 
 llmbench_run() { # requests concurrency model -> prints requests/s; leaves $work/r.json

@@ -19,14 +19,7 @@ VARIANTS=${VARIANTS:-rpm adaptive}; CONCURRENCY=${CONCURRENCY:-4}
 LIMIT=$((RPM * WINDOW_MS / 60000))
 [ $((LIMIT * 60000)) -eq $((RPM * WINDOW_MS)) ] && [ "$LIMIT" -ge 1 ] ||
     { echo "RPM x WINDOW_MS / 60000 must be a whole number >= 1 (the requests a window lets through)" >&2; exit 2; }
-swift build -c release >/dev/null
-bin=.build/release/llmbench
-fake=.build/release/llmbench-fake-server
-work=$(mktemp -d)
 source Benchmarks/fake_server.sh
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; exec 9>&- 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p Benchmarks/results
 
 echo "== $REQUESTS requests, server limit $LIMIT per ${WINDOW_MS} ms window ($RPM/min), concurrency $CONCURRENCY"
 missed=0

@@ -16,19 +16,11 @@ export PATH="/opt/swift/usr/bin:$PATH"
 TESTS=${TESTS:-1000}; REPEATS=${REPEATS:-100}; ROUNDS=${ROUNDS:-3}; STOP=${STOP:-int}; CONCURRENCY=${CONCURRENCY:-8}
 case "$STOP" in int) signal=INT ;; kill) signal=KILL ;; *) echo "STOP is int or kill" >&2; exit 2 ;; esac
 planned=$((TESTS * REPEATS)); half=$((planned / 2))
-swift build -c release >/dev/null
-bin=$PWD/.build/release/llmbench
-fake=.build/release/llmbench-fake-server
-work=$(mktemp -d)
 source Benchmarks/fake_server.sh
 run_pid=""; launcher_pid=""
-cleanup() {
-    [ -n "$run_pid" ] && kill "$run_pid" 2>/dev/null && wait "$launcher_pid" 2>/dev/null
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-    exec 9>&- 2>/dev/null; rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p Benchmarks/results
+# The interrupted run too, before the server and the folder.
+stop_all() { [ -n "$run_pid" ] && kill "$run_pid" 2>/dev/null && wait "$launcher_pid" 2>/dev/null; cleanup; }
+trap stop_all EXIT
 store="$work/s.sqlite"
 count() { sqlite3 "$store" "SELECT count(*) FROM results" 2>/dev/null || echo 0; }
 
