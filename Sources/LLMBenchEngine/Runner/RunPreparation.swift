@@ -26,7 +26,7 @@ public final class PreparedRun: @unchecked Sendable {
     let requestPrefixes: [[UInt8]]
     /// The response cache's key per test × provider, made when first asked (`CacheStage.key`): a
     /// SHA-256 each, which for 100,000 tests would hold up the first request by a third of a second.
-    private let cacheKeyMemo: Mutex<[String?]>
+    private let cacheKeyMemo: Mutex<[Int64?]>
     /// What each test × provider request is expected to take (budget, tokens per minute), same index.
     let estimates: [RequestEstimate]
 
@@ -70,7 +70,7 @@ public final class PreparedRun: @unchecked Sendable {
     }
 
     /// The response cache's key of the request an item makes.
-    func cacheKey(_ item: Plan.Item) -> String {
+    func cacheKey(_ item: Plan.Item) -> Int64 {
         let index = item.test * providers.count + item.provider
         if let known = cacheKeyMemo.withLock({ $0[index] }) { return known }
         let key = CacheStage.key(test: suite.tests[item.test], provider: providers[item.provider].config)

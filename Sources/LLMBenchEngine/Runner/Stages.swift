@@ -107,26 +107,31 @@ enum CacheStage {
                         ttlSeconds: Double?) throws(LLMBenchError) -> [Int: BenchResult]
     {
         let since = ttlSeconds.map { WallClock.nowUnix() - $0 } ?? -Double.greatestFiniteMagnitude
-        var byKey: [String: [Int]] = [:]
+        var byKey: [Int64: [Int]] = [:]
         for (index, item) in items.enumerated() where !item.warmup {
             byKey[prepared.cacheKey(item), default: []].append(index)
         }
         var answers: [Int: BenchResult] = [:]
         for (key, indices) in byKey {
+            // The key is 64 bits of a SHA-256; the answer must also come from the same plugin and model.
+            let provider = prepared.providers[items[indices[0]].provider].config
             let stored = try store.cachedAnswers(cacheKey: key, since: since, limit: indices.count)
+                .filter { $0.plugin == provider.plugin && $0.model == provider.model }
             for (index, answer) in zip(indices, stored) { answers[index] = answer }
         }
         return answers
     }
 
     /// What identifies a request to the cache: plugin, model, base URL, the options the plugin
-    /// receives and the messages; never the test's name, category or the API key.
-    static func key(test: TestCase, provider: ProviderConfig) -> String {
+    /// receives and the messages; never the test's name, category or the API key. The first 64 bits
+    /// of the SHA-256 of their canonical JSON: two different requests share a key with odds of
+    /// about one in 10^8 among a million stored ones, and a hit must match plugin and model too.
+    static func key(test: TestCase, provider: ProviderConfig) -> Int64 {
         let material: JSONValue = .object([
             "v": 1, "plugin": .string(provider.plugin), "model": .string(provider.model), "base_url": JSONValue(provider.baseURL),
             "options": .object(provider.options.merging(test.options) { _, testValue in testValue }),
             "messages": .array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
         ])
-        return Digest.sha256Hex(material.jsonText)
+        return Int64(bitPattern: UInt64(Digest.sha256Hex(material.jsonText).prefix(16), radix: 16)!)
     }
 }

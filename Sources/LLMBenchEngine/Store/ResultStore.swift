@@ -38,7 +38,7 @@ public protocol ResultStore: AnyObject, Sendable {
     func resumeRun(_ run: RunInfo) throws(LLMBenchError)
     /// Answers stored for a request with this cache key (Docs/runs.md "Cache"), newest first:
     /// successful, not themselves from the cache, started at or after `since` (Unix seconds).
-    func cachedAnswers(cacheKey: String, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult]
+    func cachedAnswers(cacheKey: Int64, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult]
 }
 
 /// A result with its JSON already written, so that the thread that commits only commits: the
@@ -48,9 +48,9 @@ public struct EncodedResult: Sendable {
     public var result: BenchResult
     public var json: [UInt8]
     /// Identifies the request for the response cache; nil for a result that may not answer others.
-    public var cacheKey: String?
+    public var cacheKey: Int64?
 
-    public init(sequence: Int, result: BenchResult, cacheKey: String? = nil) {
+    public init(sequence: Int, result: BenchResult, cacheKey: Int64? = nil) {
         self.sequence = sequence
         self.result = result
         self.cacheKey = cacheKey
@@ -116,10 +116,11 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         ALTER TABLE runs ADD COLUMN plan TEXT;
         ALTER TABLE runs ADD COLUMN process TEXT;
         """,
-        // 3: the response cache's key, cached answers and warm-ups told apart, and the start time
-        // a cache entry's age is measured from (Docs/runs.md).
+        // 3: the response cache's key (the first 64 bits of a SHA-256: an integer keeps each row and
+        // the index small), cached answers and warm-ups told apart, and the start time a cache
+        // entry's age is measured from (Docs/runs.md).
         """
-        ALTER TABLE results ADD COLUMN cache_key TEXT;
+        ALTER TABLE results ADD COLUMN cache_key INTEGER;
         ALTER TABLE results ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE results ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE results ADD COLUMN started_at REAL;
@@ -278,7 +279,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         s.bind(10, result.latencyMs); s.bind(11, result.ttftMs); s.bind(12, result.costUSD); s.bind(13, result.quality)
         s.bind(14, result.passed ? 1 : 0)
         s.bind(15, bytes: item.json)
-        s.bind(16, item.cacheKey); s.bind(17, result.cached ? 1 : 0); s.bind(18, result.warmup ? 1 : 0); s.bind(19, result.startedAt)
+        s.bind(16, item.cacheKey.map { Int($0) }); s.bind(17, result.cached ? 1 : 0); s.bind(18, result.warmup ? 1 : 0); s.bind(19, result.startedAt)
         try s.run()
     }
 
@@ -450,14 +451,14 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         }
     }
 
-    public func cachedAnswers(cacheKey: String, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult] {
+    public func cachedAnswers(cacheKey: Int64, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult] {
         try locked { () throws(LLMBenchError) -> [BenchResult] in
             guard fileVersion >= 3 else { return [] }
             let query = try db.prepare("""
                 SELECT data FROM results WHERE cache_key = ?1 AND started_at >= ?2 AND cached = 0 AND status = 'ok'
                 ORDER BY started_at DESC LIMIT ?3
                 """)
-            query.bind(1, cacheKey); query.bind(2, since); query.bind(3, limit)
+            query.bind(1, Int(cacheKey)); query.bind(2, since); query.bind(3, limit)
             var found: [BenchResult] = []
             while try query.step() {
                 if let text = query.string(0), let json = try? JSONValue.parse(text), let result = BenchResult(json: json) { found.append(result) }
