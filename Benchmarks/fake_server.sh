@@ -2,7 +2,8 @@
 # $fake (llmbench-fake-server) and $work (a temporary folder removed on exit, with the server
 # stopped), and runs the fake server (OpenAI API) with its stdin on a FIFO in $work, so that
 # closing fd 9 stops it (and makes it write its records).
-#   start_server [RECORDS_FILE [PORT]]   sets server_pid, port and base (the provider's base_url)
+#   start_server [RECORDS_FILE [PORT]]   sets server_pid, port and base (the provider's base_url);
+#                                        pinned to core $server_cpu when that is set
 #   stop_server                          stops it and waits: the records file is complete after it
 swift build -c release >/dev/null
 bin=$PWD/.build/release/llmbench
@@ -14,7 +15,7 @@ trap cleanup EXIT
 mkdir -p Benchmarks/results
 start_server() {
     rm -f "$work/fifo" "$work/port" ${1:+"$1"}; mkfifo "$work/fifo"
-    "$fake" --api openai ${1:+--records "$1"} ${2:+--port "$2"} < "$work/fifo" > "$work/port" &
+    ${server_cpu:+taskset -c "$server_cpu"} "$fake" --api openai ${1:+--records "$1"} ${2:+--port "$2"} < "$work/fifo" > "$work/port" &
     server_pid=$!
     exec 9> "$work/fifo"
     for _ in $(seq 100); do grep -q listening "$work/port" 2>/dev/null && break; sleep 0.05; done
