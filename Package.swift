@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "llmbench-plugin-probe", targets: ["llmbench-plugin-probe"]),
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
+        .library(name: "LLMBenchBLEU", type: .dynamic, targets: ["BLEUScorer"]),
         .library(name: "LLMBenchOpenAI", type: .dynamic, targets: ["OpenAIProvider"]),
         .library(name: "LLMBenchAnthropic", type: .dynamic, targets: ["AnthropicProvider"]),
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
@@ -55,6 +56,7 @@ let package = Package(
         // Python's view of code points, for scorers that must agree with a Python reference; plugins only.
         .target(name: "PythonUnicode", exclude: ["README.md"]),
         .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
+        .target(name: "BLEUScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/BLEU", exclude: ["plugin.json"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
