@@ -53,17 +53,7 @@ enum Tokenizer: String, CaseIterable {
     /// tokenizer_re.py's TokenizerRegexp, shared by 13a and zh; `[0-9]` there is ASCII digits only.
     static func westernRegexps(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
         // ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "
-        var spaced: [Unicode.Scalar] = []
-        spaced.reserveCapacity(line.count + line.count / 2)
-        for scalar in line {
-            if isMtevalPunctuation(scalar) {
-                spaced.append(" ")
-                spaced.append(scalar)
-                spaced.append(" ")
-            } else {
-                spaced.append(scalar)
-            }
-        }
+        let spaced = spacingOut(line, where: isMtevalPunctuation)
         let periodOrComma: (Unicode.Scalar) -> Bool = { $0 == "." || $0 == "," }
         let digit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
         // ([^0-9])([\.,]) -> "\1 \2 ": a period or comma unless a digit precedes it.
@@ -81,6 +71,22 @@ enum Tokenizer: String, CaseIterable {
         case 0x7B...0x7E, 0x5B...0x60, 0x20...0x26, 0x28...0x2B, 0x3A...0x40, 0x2F: return true
         default: return false
         }
+    }
+
+    /// `re.sub(r"(CLASS)", r" \1 ", line)`: a space on either side of each code point in the class.
+    static func spacingOut(_ line: [Unicode.Scalar], where inClass: (Unicode.Scalar) -> Bool) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(line.count + line.count / 2)
+        for scalar in line {
+            if inClass(scalar) {
+                out.append(" ")
+                out.append(scalar)
+                out.append(" ")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return out
     }
 
     /// `re.sub` of a pattern matching exactly two code points: matches are found left to right and
@@ -111,36 +117,13 @@ enum Tokenizer: String, CaseIterable {
         // (\p{P})(\P{N}) -> " \1 \2"
         text = substitutingPairs(in: text, first: PythonUnicode.isPunctuation, second: { !PythonUnicode.isNumber($0) }) { [" ", $0, " ", $1] }
         // (\p{S}) -> " \1 "
-        var spaced: [Unicode.Scalar] = []
-        spaced.reserveCapacity(text.count + text.count / 2)
-        for scalar in text {
-            if PythonUnicode.isSymbol(scalar) {
-                spaced.append(" ")
-                spaced.append(scalar)
-                spaced.append(" ")
-            } else {
-                spaced.append(scalar)
-            }
-        }
-        return PythonUnicode.normalizeSpaces(spaced)
+        return PythonUnicode.normalizeSpaces(spacingOut(text, where: PythonUnicode.isSymbol))
     }
 
     // MARK: zh (tokenizer_zh.py): each "Chinese" code point on its own, then the 13a regexps.
 
     static func tokenizeZh(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var spaced: [Unicode.Scalar] = []
-        let stripped = PythonUnicode.strip(line)
-        spaced.reserveCapacity(stripped.count * 2)
-        for scalar in stripped {
-            if isSacreBLEUChinese(scalar) {
-                spaced.append(" ")
-                spaced.append(scalar)
-                spaced.append(" ")
-            } else {
-                spaced.append(scalar)
-            }
-        }
-        return westernRegexps(spaced)
+        westernRegexps(spacingOut(PythonUnicode.strip(line), where: isSacreBLEUChinese))
     }
 
     /// tokenizer_zh.py's `_UCODE_RANGES`, as Python reads them. Two of its bounds were written with
