@@ -78,7 +78,7 @@ struct ExactMatch: ScorerPlugin {
         for regex in regexesToIgnore {
             text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
         }
-        if ignoreCase { text = text.lowercased() }
+        if ignoreCase { text = PythonUnicode.lower(text) }
         if ignorePunctuation { text = String(text.unicodeScalars.filter { !Self.asciiPunctuation.contains($0) }.map(Character.init)) }
         if ignoreNumbers { text = String(text.unicodeScalars.filter { !("0"..."9").contains($0) }.map(Character.init)) }
         return text
@@ -120,7 +120,7 @@ struct ExactMatch: ScorerPlugin {
             if word == articleA || word == articleAn || word == articleThe { endToken() } else { token.append(contentsOf: word) }
             word.removeAll(keepingCapacity: true)
         }
-        for scalar in text.lowercased().unicodeScalars where !asciiPunctuation.contains(scalar) {
+        for scalar in PythonUnicode.lower(text).unicodeScalars where !asciiPunctuation.contains(scalar) {
             if isPythonWordCharacter(scalar) {
                 UTF8.encode(scalar) { word.append($0) }
                 continue

@@ -71,6 +71,14 @@ public enum PythonUnicode {
         return out
     }
 
+    /// `str.lower()` on a string; ASCII text takes Swift's own path, which agrees there.
+    public static func lower(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: lower(Array(text.unicodeScalars)))
+        return String(out)
+    }
+
     /// CPython's `handle_capital_sigma`: \p{cased} \p{case-ignorable}* Σ !(\p{case-ignorable}* \p{cased}).
     static func isFinalSigma(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
         let before = scalars[..<index].lastIndex { !$0.properties.isCaseIgnorable }
