@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "llmbench-plugin-probe", targets: ["llmbench-plugin-probe"]),
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
+        .library(name: "LLMBenchBLEU", type: .dynamic, targets: ["BLEUScorer"]),
         .library(name: "LLMBenchOpenAI", type: .dynamic, targets: ["OpenAIProvider"]),
         .library(name: "LLMBenchAnthropic", type: .dynamic, targets: ["AnthropicProvider"]),
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
@@ -52,7 +53,10 @@ let package = Package(
         .target(name: "OpenAIProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/OpenAI", exclude: ["plugin.json"]),
         .target(name: "AnthropicProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Anthropic", exclude: ["plugin.json"]),
         .target(name: "GeminiProvider", dependencies: ["LLMBenchPluginKit"], path: "Plugins/Gemini", exclude: ["plugin.json"]),
-        .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
+        // Python's view of code points, for scorers that must agree with a Python reference; plugins only.
+        .target(name: "PythonUnicode", exclude: ["README.md"]),
+        .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
+        .target(name: "BLEUScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/BLEU", exclude: ["plugin.json"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
         .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
+        .testTarget(name: "PythonUnicodeTests", dependencies: ["PythonUnicode", "LLMBenchTestSupport", "LLMBenchCore"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
         .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),

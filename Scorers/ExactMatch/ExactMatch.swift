@@ -1,5 +1,6 @@
 import Foundation
 import LLMBenchPluginKit
+import PythonUnicode
 
 /// Compares an answer with the expected value(s). Value 1 when any reference matches, else 0.
 ///
@@ -26,9 +27,9 @@ struct ExactMatch: ScorerPlugin {
     init(options: [String: Any], host: PluginHost) throws(PluginError) {
         try PluginOptions.rejectUnknown(options, known: Self.knownOptions, plugin: "exact_match")
         mode = try PluginOptions.choice(options, "mode", default: Mode.exact, plugin: "exact_match")
-        ignoreCase = try Self.flag(options, "ignore_case")
-        ignorePunctuation = try Self.flag(options, "ignore_punctuation")
-        ignoreNumbers = try Self.flag(options, "ignore_numbers")
+        ignoreCase = try PluginOptions.flag(options, "ignore_case", plugin: "exact_match") ?? false
+        ignorePunctuation = try PluginOptions.flag(options, "ignore_punctuation", plugin: "exact_match") ?? false
+        ignoreNumbers = try PluginOptions.flag(options, "ignore_numbers", plugin: "exact_match") ?? false
         var patterns: [String] = []
         if let raw = options["regexes_to_ignore"] {
             if let one = raw as? String { patterns = [one] } else if let list = raw as? [String] { patterns = list } else {
@@ -36,12 +37,6 @@ struct ExactMatch: ScorerPlugin {
             }
         }
         regexesToIgnore = try patterns.map { pattern throws(PluginError) in try Self.compile(pattern) }
-    }
-
-    static func flag(_ options: [String: Any], _ key: String) throws(PluginError) -> Bool {
-        guard let raw = options[key] else { return false }
-        guard let value = raw as? Bool else { throw PluginError(.invalidRequest, "exact_match option '\(key)' must be true or false") }
-        return value
     }
 
     static func compile(_ pattern: String) throws(PluginError) -> NSRegularExpression {
@@ -83,7 +78,7 @@ struct ExactMatch: ScorerPlugin {
         for regex in regexesToIgnore {
             text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
         }
-        if ignoreCase { text = text.lowercased() }
+        if ignoreCase { text = PythonUnicode.lower(text) }
         if ignorePunctuation { text = String(text.unicodeScalars.filter { !Self.asciiPunctuation.contains($0) }.map(Character.init)) }
         if ignoreNumbers { text = String(text.unicodeScalars.filter { !("0"..."9").contains($0) }.map(Character.init)) }
         return text
@@ -91,8 +86,6 @@ struct ExactMatch: ScorerPlugin {
 
     /// Python's string.punctuation.
     static let asciiPunctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
-    /// What Python's str.split() splits on (str.isspace): Unicode White_Space plus U+001C–U+001F.
-    static let pythonWhitespace = Set("\t\n\u{0B}\u{0C}\r\u{1C}\u{1D}\u{1E}\u{1F} \u{85}\u{A0}\u{1680}\u{2000}\u{2001}\u{2002}\u{2003}\u{2004}\u{2005}\u{2006}\u{2007}\u{2008}\u{2009}\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}".unicodeScalars)
 
     /// Python's \w (str.isalnum() or "_"). Unlike ICU's \w it excludes combining marks, and unlike
     /// UAX #29 word boundaries it splits "the’s" after "the".
@@ -127,13 +120,13 @@ struct ExactMatch: ScorerPlugin {
             if word == articleA || word == articleAn || word == articleThe { endToken() } else { token.append(contentsOf: word) }
             word.removeAll(keepingCapacity: true)
         }
-        for scalar in text.lowercased().unicodeScalars where !asciiPunctuation.contains(scalar) {
+        for scalar in PythonUnicode.lower(text).unicodeScalars where !asciiPunctuation.contains(scalar) {
             if isPythonWordCharacter(scalar) {
                 UTF8.encode(scalar) { word.append($0) }
                 continue
             }
             endWord()
-            if pythonWhitespace.contains(scalar) { endToken() } else { UTF8.encode(scalar) { token.append($0) } }
+            if PythonUnicode.isSpace(scalar) { endToken() } else { UTF8.encode(scalar) { token.append($0) } }
         }
         endWord()
         endToken()

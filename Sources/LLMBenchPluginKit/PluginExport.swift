@@ -32,6 +32,7 @@ public enum PluginExport {
         let made = makeTable(kind: Int32(LLMBENCH_KIND_SCORER.rawValue), id: type.id, name: type.displayName,
                              version: type.version, capabilities: 0)
         made.pointee.score = scorerScore
+        if type is any AggregatingScorerPlugin.Type { made.pointee.aggregate = scorerAggregate }
         table = made
         return UnsafeRawPointer(made)
     }
@@ -246,17 +247,35 @@ private let scorerScore: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer
         if let list = json["expected"] as? [String] { expected = list } else if let one = json["expected"] as? String { expected = [one] } else { expected = [] }
         let request = ScoreRequest(output: json["output"] as? String ?? "", expected: expected,
                                    options: json["options"] as? [String: Any] ?? [:], testName: json["test"] as? String ?? "")
-        let result = try scorer.score(request)
-        guard result.value.isFinite, (0...1).contains(result.value) else {
-            throw PluginError(.internal, "scorer returned \(result.value), outside [0, 1]")
-        }
-        var text = "{\"value\":\(result.value),\"details\":"
-        appendJSON(result.details, to: &text)
-        if let passed = result.passed { text += passed ? ",\"passed\":true" : ",\"passed\":false" }
-        if let explanation = result.explanation {
-            text += ",\"explanation\":"
-            appendJSONString(explanation, to: &text)
-        }
-        events.result(text + "}")
+        events.result(try resultText(scorer.score(request)))
     }
+}
+
+private let scorerAggregate: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32 = { instance, call in
+    guard let call, let scorer = box(instance)?.scorer as? any AggregatingScorerPlugin else { return PluginError.Code.invalidRequest.rawValue }
+    return run(call) { events throws(PluginError) in
+        let json = try jsonObject(call.pointee.request_json, call.pointee.request_len)
+        guard let items = json["items"] as? [Any] else { throw PluginError(.invalidRequest, "aggregate request has no \"items\" list") }
+        let details = try items.enumerated().map { index, item throws(PluginError) in
+            guard let object = item as? [String: Any] else { throw PluginError(.invalidRequest, "aggregate item \(index + 1) is not a details object") }
+            return object
+        }
+        let request = AggregateRequest(items: details, options: json["options"] as? [String: Any] ?? [:])
+        events.result(try resultText(scorer.aggregate(request)))
+    }
+}
+
+/// A score's RESULT event: {"value", "details", "passed"?, "explanation"?}.
+private func resultText(_ result: ScoreResult) throws(PluginError) -> String {
+    guard result.value.isFinite, (0...1).contains(result.value) else {
+        throw PluginError(.internal, "scorer returned \(result.value), outside [0, 1]")
+    }
+    var text = "{\"value\":\(result.value),\"details\":"
+    appendJSON(result.details, to: &text)
+    if let passed = result.passed { text += passed ? ",\"passed\":true" : ",\"passed\":false" }
+    if let explanation = result.explanation {
+        text += ",\"explanation\":"
+        appendJSONString(explanation, to: &text)
+    }
+    return text + "}"
 }

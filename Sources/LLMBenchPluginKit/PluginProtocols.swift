@@ -58,6 +58,18 @@ extension ScorerPlugin {
     public static var version: String { "0.1.0" }
 }
 
+/// A scorer that also gives one figure for a group of results (ABI 1.2's `aggregate`): the engine
+/// hands it the `details` its `score` returned for each result of a group (a provider × model ×
+/// category, or a JSONL file) and reports what it answers beside the per-result scores. Corpus BLEU
+/// is the reason: it sums each sentence's n-gram counts, which no mean of sentence scores can give.
+/// A plain `ScorerPlugin` has no such figure: its table's `aggregate` stays NULL and the engine never
+/// asks.
+public protocol AggregatingScorerPlugin: ScorerPlugin {
+    /// Reentrant; may run while `score` calls on the same instance are in flight. The value must be
+    /// in [0, 1], like a score's.
+    func aggregate(_ request: AggregateRequest) throws(PluginError) -> ScoreResult
+}
+
 public struct ProviderCapabilities: OptionSet, Sendable {
     public let rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
@@ -138,6 +150,20 @@ public struct ScoreRequest: @unchecked Sendable {
     /// The scorer's options from the suite (the same as at init).
     public var options: [String: Any]
     public var testName: String
+}
+
+/// A group of results to sum up (`AggregatingScorerPlugin`).
+public struct AggregateRequest: @unchecked Sendable {
+    /// Each result's `details` as this scorer's `score` returned them (JSON values), in no
+    /// particular order.
+    public var items: [[String: Any]]
+    /// The scorer's options from the suite (the same as at init).
+    public var options: [String: Any]
+
+    public init(items: [[String: Any]], options: [String: Any]) {
+        self.items = items
+        self.options = options
+    }
 }
 
 public struct ScoreResult: @unchecked Sendable {

@@ -200,6 +200,13 @@ public enum PluginOptions {
         }
     }
 
+    /// A true/false option; nil when absent.
+    public static func flag(_ options: [String: Any], _ key: String, plugin: String) throws(PluginError) -> Bool? {
+        guard let raw = options[key] else { return nil }
+        guard let value = raw as? Bool else { throw PluginError(.invalidRequest, "\(plugin) option '\(key)' must be true or false") }
+        return value
+    }
+
     /// A string option that must be one of an enum's raw values; `fallback` when absent.
     public static func choice<E: RawRepresentable & CaseIterable>(_ options: [String: Any], _ key: String, default fallback: E,
                                                                    plugin: String) throws(PluginError) -> E where E.RawValue == String

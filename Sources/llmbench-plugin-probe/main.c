@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
                 printf("llmbench-probe: null-table\n");
             } else {
                 printf("llmbench-probe: table %u %u %u", table->abi_major, table->abi_minor, table->struct_size);
-                if (table->abi_major == LLMBENCH_ABI_MAJOR && table->struct_size >= sizeof(llmbench_plugin)) {
+                if (table->abi_major == LLMBENCH_ABI_MAJOR && table->struct_size >= LLMBENCH_PLUGIN_SIZE_1_0) {
                     printf(" %d %d %d %d %d %d", table->kind, table->id != NULL && table->id[0] != 0, table->create != NULL,
                            table->destroy != NULL, table->complete != NULL, table->score != NULL);
                 }

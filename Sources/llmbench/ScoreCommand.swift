@@ -15,10 +15,13 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Pass when the value is at least this.") var threshold: Double?
     @Option(help: ArgumentHelp("Score each line {\"output\", \"expected\", \"options\"} of this file; '-' reads standard input.", valueName: "FILE"))
     var jsonl: String?
+    @Flag(help: "With --jsonl: after the lines, one line {\"corpus\": true, ...} with the scorer's figure for the whole file (corpus BLEU), one per distinct set of options.")
+    var corpus = false
     @OptionGroup var plugins: PluginOptions
 
     func validate() throws {
         if (output == nil) == (jsonl == nil) { throw ValidationError("give --output (with --expected) or --jsonl FILE") }
+        if corpus && jsonl == nil { throw ValidationError("--corpus sums up the lines of a --jsonl FILE; give one") }
     }
 
     func run() throws {
@@ -35,18 +38,31 @@ struct ScoreCommand: ParsableCommand {
             let raw = String(option[option.index(after: equals)...])
             baseOptions[String(option[..<equals])] = (try? JSONValue.parse(raw)) ?? .string(raw)
         }
+        if corpus && !plugin.hasAggregate {
+            throw failInput([LLMBenchError(.usage, "scorer '\(scorer)' has no figure for a whole file (its plugin has no aggregate); drop --corpus")])
+        }
         var instances: [String: PluginInstance] = [:]
+        /// With --corpus: per distinct options, in order of first use, the details of each line scored without error.
+        var groups: [(options: [String: JSONValue], details: [JSONValue])] = []
+        var groupIndex: [String: Int] = [:]
+        func instance(_ key: String) throws(RequestError) -> PluginInstance {
+            if let existing = instances[key] { return existing }
+            let made = try PluginInstance(plugin: plugin, configJSON: key)
+            instances[key] = made
+            return made
+        }
         func outcome(output: String, expected: [String], options: [String: JSONValue]) throws(RequestError) -> ScoreOutcome {
             let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: options)
             let key = JSONValue.object(options).jsonText
-            let instance: PluginInstance
-            if let existing = instances[key] {
-                instance = existing
-            } else {
-                instance = try PluginInstance(plugin: plugin, configJSON: key)
-                instances[key] = instance
+            let scored = ScorerCall.evaluate(try instance(key), spec: spec, output: output, expected: expected, testName: "")
+            if corpus && scored.error == nil {
+                if groupIndex[key] == nil {
+                    groupIndex[key] = groups.count
+                    groups.append((options, []))
+                }
+                groups[groupIndex[key]!].details.append(scored.details)
             }
-            return ScorerCall.evaluate(instance, spec: spec, output: output, expected: expected, testName: "")
+            return scored
         }
         guard let jsonl else {
             do {
@@ -86,6 +102,25 @@ struct ScoreCommand: ParsableCommand {
                 bad += 1
                 print(JSONValue.object(["error": .string(error.message), "line": JSONValue(number + 1)]).jsonText)
                 printError(error.description)
+            }
+        }
+        if corpus && groups.isEmpty {
+            bad += 1
+            print(JSONValue.object(["corpus": .bool(true), "lines": 0, "error": "no line was scored"]).jsonText)
+            printError(LLMBenchError(.invalidFile, "no line of \(jsonl) was scored, so the file has no figure").description)
+        }
+        for group in groups {
+            let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: group.options)
+            let key = JSONValue.object(group.options).jsonText
+            guard let whole = try? ScorerCall.aggregate(instance(key), spec: spec, details: group.details) else { continue }
+            guard case .object(var object) = Self.line(whole) else { continue }
+            object["corpus"] = .bool(true)
+            object["lines"] = JSONValue(group.details.count)
+            object["options"] = .object(group.options)
+            print(JSONValue.object(object).jsonText)
+            if let error = whole.error {
+                bad += 1
+                printError(LLMBenchError(.plugin, "scorer '\(scorer)', the file's figure: \(error)").description)
             }
         }
         if bad > 0 { throw Exit.badInput }

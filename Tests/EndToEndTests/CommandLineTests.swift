@@ -200,6 +200,31 @@ struct OtherCommandTests {
         #expect(lines[2]?["line"] == 3)
         #expect(result.stderr.contains("-:3:1: error: invalid JSON"))
     }
+
+    /// Corpus BLEU is not the mean of the lines' BLEU: 69.19 from sacreBLEU 2.6.0's
+    /// corpus_bleu(["The cat sat on the mat.", "a b c d e"], [["The cat is on the mat.", "a b c d e"], [None, "a b"]]).
+    @Test func scoreJSONLinesWithCorpusAddsTheFilesFigure() throws {
+        let cli = CLI()
+        let input = """
+            {"output": "The cat sat on the mat.", "expected": "The cat is on the mat."}
+            {"output": "a b c d e", "expected": ["a b c d e", "a b"]}
+            {"output": "x", "expected": []}
+            """
+        let result = try cli.run(["score", "bleu", "--jsonl", "-", "--corpus"], stdin: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        #expect(lines.count == 4)
+        #expect(lines[2]["error"]?.stringValue?.contains("at least one reference") == true, "a line the scorer refused stays in place")
+        let corpus = lines[3]
+        #expect(corpus["corpus"] == true && corpus["lines"] == 2)
+        #expect(abs((corpus["details"]?["score"]?.doubleValue ?? 0) - 69.18912876154525) < 1e-9)
+        #expect(corpus["details"]?["signature"] == "nrefs:var|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0")
+        let mean = ((lines[0]["value"]?.doubleValue ?? 0) + (lines[1]["value"]?.doubleValue ?? 0)) / 2
+        #expect(abs(mean - (corpus["value"]?.doubleValue ?? 0)) > 0.01)
+
+        let refused = try cli.run(["score", "exact_match", "--jsonl", "-", "--corpus"], stdin: input)
+        #expect(refused.status == 2 && refused.stderr.contains("has no figure for a whole file"))
+    }
 }
 
 struct CancellationTests {

@@ -46,6 +46,53 @@ struct PluginLoaderTests {
         #expect(catalog.refused.first?.reason.contains("16 bytes") == true)
     }
 
+    @Test func refusesATableOneFieldShortOfABI10() throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("short", in: dir.path, flags: ["-DSTRUCT_SIZE_VALUE=(LLMBENCH_PLUGIN_SIZE_1_0-8)"])
+        let catalog = PluginCatalog()
+        #expect(catalog.load(path: path) == nil)
+        #expect(catalog.refused.first?.reason.contains("80 bytes, smaller than ABI 1.0's 88") == true, "\(catalog.refused)")
+    }
+
+    /// A plugin built against ABI 1.0 or 1.1 has a table that ends after `score`: it loads, scores,
+    /// and the fields 1.2 appended read as absent, even where the memory past its table is not NULL.
+    @Test(arguments: [0, 1])
+    func loadsAnOlderTableAndReadsTheFieldsPastItAsAbsent(minor: Int) throws {
+        let dir = TemporaryDirectory()
+        let path = try buildFixture("old\(minor)", in: dir.path,
+                                    flags: ["-DSTRUCT_SIZE_VALUE=LLMBENCH_PLUGIN_SIZE_1_0", "-DABI_MINOR_VALUE=\(minor)", "-DWITH_AGGREGATE"])
+        let catalog = PluginCatalog()
+        let plugin = try #require(catalog.load(path: path), "\(catalog.refused)")
+        #expect(plugin.abiMinor == UInt32(minor))
+        #expect(!plugin.hasAggregate)
+        let instance = try PluginInstance(plugin: plugin, configJSON: "{}")
+        let spec = ScorerSpec(scorer: "fixture")
+        #expect(ScorerCall.evaluate(instance, spec: spec, output: "x", expected: ["y"], testName: "t").value == 0.5)
+        #expect(ScorerCall.aggregate(instance, spec: spec, details: [.object([:])]) == nil)
+    }
+
+    @Test func aScorerWithoutAggregateHasNoGroupFigure() throws {
+        let dir = TemporaryDirectory()
+        let plugin = try #require(PluginCatalog().load(path: try buildFixture("fixture", in: dir.path)))
+        #expect(!plugin.hasAggregate && !plugin.capabilityNames.contains("aggregate"))
+        let instance = try PluginInstance(plugin: plugin, configJSON: "{}")
+        #expect(ScorerCall.aggregate(instance, spec: ScorerSpec(scorer: "fixture"), details: []) == nil)
+    }
+
+    @Test func aggregateReceivesEachResultsDetailsAndTheOptions() throws {
+        let dir = TemporaryDirectory()
+        let plugin = try #require(PluginCatalog().load(path: try buildFixture("agg", in: dir.path, flags: ["-DWITH_AGGREGATE"])))
+        #expect(plugin.hasAggregate && plugin.capabilityNames.contains("aggregate"))
+        let instance = try PluginInstance(plugin: plugin, configJSON: "{}")
+        let details: [JSONValue] = [.object(["stats": [1, 2]]), .object(["stats": [3, 4]])]
+        let spec = ScorerSpec(scorer: "fixture", threshold: 0.8, options: ["k": "v"])
+        let outcome = try #require(ScorerCall.aggregate(instance, spec: spec, details: details))
+        #expect(outcome.value == 0.75 && !outcome.passed && outcome.explanation == "aggregate")
+        #expect(outcome.details["request"]?["items"] == .array(details))
+        #expect(outcome.details["request"]?["options"] == .object(["k": "v"]))
+        #expect(ScorerCall.aggregate(instance, spec: ScorerSpec(scorer: "fixture"), details: details)?.passed == false, "below 1 without a threshold")
+    }
+
     @Test func refusesALibraryWithoutTheEntrySymbol() throws {
         let dir = TemporaryDirectory()
         let path = try buildFixture("noentry", in: dir.path, flags: ["-DNO_ENTRY"])

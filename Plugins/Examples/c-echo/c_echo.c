@@ -58,7 +58,9 @@ static void emit(const llmbench_call *call, int32_t kind, const char *data, size
 
 static int32_t echo_create(const llmbench_host *host, const char *config, size_t config_len, void **instance_out,
                            char **error_out) {
-    if (host == NULL || host->struct_size < sizeof(llmbench_host)) {
+    /* Uses only fields that every host has had since ABI 1.0; a newer field would need
+       host->struct_size to reach past it (a field past a table's struct_size is absent). */
+    if (host == NULL || host->struct_size < LLMBENCH_HOST_SIZE_1_0) {
         return LLMBENCH_ERR_INVALID_REQUEST;
     }
     echo_instance *instance = calloc(1, sizeof *instance);
@@ -130,6 +132,9 @@ static const llmbench_plugin echo_plugin = {
     .create = echo_create,
     .destroy = echo_destroy,
     .complete = echo_complete,
+    .embed = NULL,     /* no LLMBENCH_CAP_EMBEDDINGS */
+    .score = NULL,     /* scorers only */
+    .aggregate = NULL, /* ABI 1.2, scorers only: a figure for a group of results (Docs/plugin-abi.md) */
 };
 
 LLMBENCH_EXPORT const llmbench_plugin *llmbench_plugin_entry(void) { return &echo_plugin; }

@@ -25,7 +25,24 @@ extern "C" {
 #endif
 
 #define LLMBENCH_ABI_MAJOR 1
-#define LLMBENCH_ABI_MINOR 1
+#define LLMBENCH_ABI_MINOR 2
+
+/*
+ * Each struct's size in the minor version that introduced it, and in each minor version that
+ * appended to it (64-bit targets; abi_layout.c pins them). They never change: a reader accepts
+ * any struct at least as large as its first size and treats a field that ends past the writer's
+ * struct_size as absent (NULL, 0). `sizeof` is today's size, which grows with every appended field.
+ */
+#define LLMBENCH_PLUGIN_SIZE_1_0 88        /* llmbench_plugin, through `score`; unchanged in 1.1 */
+#define LLMBENCH_PLUGIN_SIZE_1_2 96        /* ... through `aggregate` */
+#define LLMBENCH_HOST_SIZE_1_0 64          /* llmbench_host; 1.0 reserved `http`, which 1.1 fills */
+#define LLMBENCH_CALL_SIZE_1_0 48          /* llmbench_call */
+#define LLMBENCH_EVENT_SIZE_1_0 48         /* llmbench_event */
+#define LLMBENCH_HTTP_REQUEST_SIZE_1_1 64  /* the HTTP service's structs, new in 1.1 */
+#define LLMBENCH_HTTP_RESPONSE_SIZE_1_1 40
+#define LLMBENCH_HTTP_HANDLER_SIZE_1_1 40
+#define LLMBENCH_HTTP_SERVICE_SIZE_1_1 24
+#define LLMBENCH_HTTP_HEADER_SIZE 32       /* an array element, so it has no struct_size and never grows */
 
 /* The one exported symbol's name. */
 #define LLMBENCH_PLUGIN_ENTRY_SYMBOL "llmbench_plugin_entry"
@@ -259,6 +276,19 @@ typedef struct llmbench_plugin {
      * "details"}; or an ERROR event and a non-OK return. Reentrant, like complete. NULL for providers.
      */
     int32_t (*score)(void *instance, const llmbench_call *call);
+
+    /* ---- ABI 1.2 (a table whose struct_size is LLMBENCH_PLUGIN_SIZE_1_0 has none of these) ---- */
+    /*
+     * Scorer, optional: one figure for a group of results (a provider x model x category, a JSONL
+     * file), computed from what `score` put in each result's "details" — corpus BLEU sums
+     * per-sentence n-gram counts, which no mean of sentence scores gives. The request is
+     * {"options": {...the scorer's options}, "items": [{...one result's details}, ...]}, items in
+     * no particular order; emits one RESULT event {"value": 0..1, "explanation"?, "details"?: {...}},
+     * or an ERROR event and a non-OK return. Blocking and reentrant, like score, and may run while
+     * score calls on the same instance are in flight. NULL when the scorer has no such figure
+     * (and for providers): the engine then reports none.
+     */
+    int32_t (*aggregate)(void *instance, const llmbench_call *call);
 } llmbench_plugin;
 
 /* The entry point every plugin exports. Returns a static table; never NULL. Any thread, idempotent. */

@@ -103,6 +103,9 @@ private let collectorEmit: @convention(c) (UnsafeMutableRawPointer?, UnsafePoint
     return Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().receive(event)
 }
 
+/// The shape of every call in a plugin's table: `complete`, `embed`, `score`, `aggregate`.
+typealias PluginCallFunction = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32
+
 /// A live plugin instance (a provider entry of a suite, or a scorer with its options).
 public final class PluginInstance: @unchecked Sendable {
     public let plugin: LoadedPlugin
@@ -138,6 +141,13 @@ public final class PluginInstance: @unchecked Sendable {
         call(plugin.table.pointee.score, requestJSON, run: run)
     }
 
+    /// A figure for a group of results (scorers whose table has ABI 1.2's `aggregate`); nil when the
+    /// plugin has none. Blocking.
+    package func aggregate(requestJSON: [UInt8], run: RunContext? = nil) -> CallOutcome? {
+        guard let aggregate = plugin.aggregate else { return nil }
+        return call(aggregate, requestJSON, run: run)
+    }
+
     /// Embeddings (providers with the capability). Blocking.
     package func embed(requestJSON: [UInt8], timeouts: TransportTimeouts = TransportTimeouts(), run: RunContext? = nil) -> CallOutcome {
         guard let embed = plugin.table.pointee.embed else {
@@ -149,7 +159,7 @@ public final class PluginInstance: @unchecked Sendable {
         return call(embed, requestJSON, timeouts: timeouts, run: run)
     }
 
-    private func call(_ function: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<llmbench_call>?) -> Int32)?,
+    private func call(_ function: PluginCallFunction?,
                       _ request: [UInt8], timeouts: TransportTimeouts = TransportTimeouts(), run: RunContext?) -> CallOutcome
     {
         let collector = CallCollector(timeouts: timeouts, run: run)

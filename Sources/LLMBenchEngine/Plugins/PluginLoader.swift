@@ -17,6 +17,8 @@ public final class LoadedPlugin: @unchecked Sendable {
     let table: UnsafePointer<llmbench_plugin>
     /// This plugin's host table: its context tells log lines which plugin wrote them.
     let host: UnsafeMutablePointer<llmbench_host>
+    /// The scorer's `aggregate` (ABI 1.2), or nil: NULL, or past the end of an older plugin's table.
+    let aggregate: PluginCallFunction?
 
     init(table: UnsafePointer<llmbench_plugin>, kind: Kind, path: String) {
         self.table = table
@@ -28,8 +30,22 @@ public final class LoadedPlugin: @unchecked Sendable {
         abiMajor = table.pointee.abi_major
         abiMinor = table.pointee.abi_minor
         capabilities = table.pointee.capabilities
+        aggregate = Self.appendedField(\.aggregate, of: table)
         host = HostTable.make(pluginID: id)
     }
+
+    /// A field appended to the table after ABI 1.0, or nil when the plugin's table (its
+    /// `struct_size`) ends before the field does: an older plugin's table is that much shorter, and
+    /// what lies past it is not the plugin's.
+    static func appendedField<Field>(_ field: KeyPath<llmbench_plugin, Field?>, of table: UnsafePointer<llmbench_plugin>) -> Field? {
+        guard let offset = MemoryLayout<llmbench_plugin>.offset(of: field),
+              Int(table.pointee.struct_size) >= offset + MemoryLayout<Field?>.size
+        else { return nil }
+        return UnsafeRawPointer(table).load(fromByteOffset: offset, as: Field?.self)
+    }
+
+    /// The scorer reports a figure for a group of results (ABI 1.2's `aggregate`).
+    public var hasAggregate: Bool { aggregate != nil }
 
     public var capabilityNames: [String] {
         var names: [String] = []
@@ -37,6 +53,7 @@ public final class LoadedPlugin: @unchecked Sendable {
         if capabilities & UInt64(LLMBENCH_CAP_EMBEDDINGS) != 0 && table.pointee.embed != nil { names.append("embeddings") }
         if capabilities & UInt64(LLMBENCH_CAP_SIMULATED) != 0 { names.append("simulated") }
         if capabilities & UInt64(LLMBENCH_CAP_NETWORK) != 0 { names.append("network") }
+        if hasAggregate { names.append("aggregate") }
         return names
     }
 
@@ -62,10 +79,9 @@ public final class PluginCatalog: @unchecked Sendable {
     /// Load from folders and files other users can write (`--allow-writable-plugins`).
     let allowWritable: Bool
 
-    /// A plugin's table must be at least as large as ABI 1.0's `llmbench_plugin`. No field has been
-    /// appended to that table since 1.0 (1.1 grew the host table), so today that is its whole size;
-    /// when a field is appended, this must become the offset of the first new field.
-    static let minimumPluginTableSize = MemoryLayout<llmbench_plugin>.size
+    /// A plugin's table must be at least as large as ABI 1.0's `llmbench_plugin` (frozen in the
+    /// header); fields appended since read as absent from a table that ends before them.
+    static let minimumPluginTableSize = Int(LLMBENCH_PLUGIN_SIZE_1_0)
 
     public init(probe: PluginProbe = .inMemory, allowWritable: Bool = false) {
         self.probe = probe

@@ -32,11 +32,12 @@ struct PluginTableFacts: Equatable {
 
     /// The facts of a table in this process; the body is read only where the header allows it.
     init(table: UnsafePointer<llmbench_plugin>) {
-        let t = table.pointee
-        var header = Header(abiMajor: t.abi_major, abiMinor: t.abi_minor, structSize: t.struct_size, body: nil)
+        // Field by field: a copy of the whole struct would read past an older plugin's shorter table.
+        var header = Header(abiMajor: table.pointee.abi_major, abiMinor: table.pointee.abi_minor, structSize: table.pointee.struct_size, body: nil)
         if Self.bodyIsReadable(header) {
-            header.body = Body(kind: t.kind, hasID: t.id.map { $0.pointee != 0 } ?? false, hasCreate: t.create != nil,
-                               hasDestroy: t.destroy != nil, hasComplete: t.complete != nil, hasScore: t.score != nil)
+            header.body = Body(kind: table.pointee.kind, hasID: table.pointee.id.map { $0.pointee != 0 } ?? false,
+                               hasCreate: table.pointee.create != nil, hasDestroy: table.pointee.destroy != nil,
+                               hasComplete: table.pointee.complete != nil, hasScore: table.pointee.score != nil)
         }
         loading = .table(header)
     }

@@ -20,7 +20,28 @@ public enum ScorerCall {
         writer.raw(",\"test\":")
         writer.string(testName)
         writer.raw("}")
-        let call = scorer.score(requestJSON: writer.bytes, run: run)
+        return outcome(of: scorer.score(requestJSON: writer.bytes, run: run), spec: spec)
+    }
+
+    /// One figure for a group of results (a provider × model × category, say) from the `details`
+    /// each result's score carries — corpus BLEU, where a mean of sentence scores would be wrong.
+    /// Nil when the scorer has no such figure (its plugin has no ABI 1.2 `aggregate`). The same
+    /// threshold rule as `evaluate` decides `passed`. Blocking.
+    public static func aggregate(_ scorer: PluginInstance, spec: ScorerSpec, details: [JSONValue],
+                                 run: RunContext? = nil) -> ScoreOutcome?
+    {
+        guard scorer.plugin.hasAggregate else { return nil }
+        var writer = JSONWriter()
+        writer.raw("{\"items\":")
+        writer.write(.array(details))
+        writer.raw(",\"options\":")
+        writer.write(.object(spec.options))
+        writer.raw("}")
+        return scorer.aggregate(requestJSON: writer.bytes, run: run).map { outcome(of: $0, spec: spec) }
+    }
+
+    /// A scorer call's RESULT event, or its error, as an outcome.
+    private static func outcome(of call: CallOutcome, spec: ScorerSpec) -> ScoreOutcome {
         if let error = call.error {
             return ScoreOutcome(scorer: spec.scorer, value: nil, passed: false, threshold: spec.threshold,
                                 error: "\(error.kind.rawValue): \(error.message)")

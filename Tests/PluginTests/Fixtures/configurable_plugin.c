@@ -1,7 +1,11 @@
 /*
  * A plugin whose table is shaped by -D flags, so tests can build each way a plugin can be wrong:
  *   -DABI_MAJOR_VALUE=2       another ABI major
- *   -DSTRUCT_SIZE_VALUE=16    a table too small for ABI 1.0
+ *   -DSTRUCT_SIZE_VALUE=16    a table too small for ABI 1.0; LLMBENCH_PLUGIN_SIZE_1_0 an ABI 1.0 or 1.1 table
+ *   -DABI_MINOR_VALUE=1       the minor version the table claims (default 0)
+ *   -DWITH_AGGREGATE          a scorer with `aggregate` (ABI 1.2) that answers 0.75 and echoes the request
+ *                             in its details; set even when STRUCT_SIZE_VALUE ends the table before it,
+ *                             which the engine must then read as absent
  *   -DKIND_VALUE=7            an unknown kind
  *   -DPLUGIN_ID_VALUE='"x"'   another id (e.g. one already taken)
  *   -DNO_ENTRY                no entry symbol at all
@@ -38,6 +42,9 @@ __attribute__((constructor)) static void fixture_constructor(void) { exit(0); }
 
 #ifndef ABI_MAJOR_VALUE
 #define ABI_MAJOR_VALUE LLMBENCH_ABI_MAJOR
+#endif
+#ifndef ABI_MINOR_VALUE
+#define ABI_MINOR_VALUE 0
 #endif
 #ifndef STRUCT_SIZE_VALUE
 #define STRUCT_SIZE_VALUE sizeof(llmbench_plugin)
@@ -79,9 +86,25 @@ static int32_t fixture_score(void *instance, const llmbench_call *call) {
     return LLMBENCH_OK;
 }
 
+#ifdef WITH_AGGREGATE
+static int32_t fixture_aggregate(void *instance, const llmbench_call *call) {
+    (void)instance;
+    static const char head[] = "{\"value\":0.75,\"explanation\":\"aggregate\",\"details\":{\"request\":";
+    size_t len = sizeof head - 1 + call->request_len + 2;
+    char *result = malloc(len);
+    memcpy(result, head, sizeof head - 1);
+    memcpy(result + sizeof head - 1, call->request_json, call->request_len);
+    memcpy(result + len - 2, "}}", 2);
+    llmbench_event event = {LLMBENCH_ABI_MAJOR, LLMBENCH_ABI_MINOR, sizeof event, LLMBENCH_EVENT_RESULT, result, len, 0, 0, -1};
+    call->emit(call->host_call, &event);
+    free(result);
+    return LLMBENCH_OK;
+}
+#endif
+
 static const llmbench_plugin fixture_plugin = {
     .abi_major = ABI_MAJOR_VALUE,
-    .abi_minor = 0,
+    .abi_minor = ABI_MINOR_VALUE,
     .struct_size = STRUCT_SIZE_VALUE,
     .kind = KIND_VALUE,
     .id = PLUGIN_ID_VALUE,
@@ -91,6 +114,9 @@ static const llmbench_plugin fixture_plugin = {
     .create = fixture_create,
     .destroy = fixture_destroy,
     .score = fixture_score,
+#ifdef WITH_AGGREGATE
+    .aggregate = fixture_aggregate,
+#endif
 };
 
 #ifndef NO_ENTRY
