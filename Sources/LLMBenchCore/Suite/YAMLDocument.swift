@@ -113,7 +113,9 @@ struct YAMLDocument {
 
     mutating func nonEmptyString(_ node: Node?, key: String, in what: String, required: Bool = false, parent: Node) -> String? {
         guard let value = string(node, key: key, in: what, required: required, parent: parent) else { return nil }
-        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+        // `.whitespaces` (tab and the space separators) without Foundation's bridging: this runs for
+        // every test's name and category.
+        if value.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
             problem(.invalidValue, "'\(key)' in \(what) must not be empty", at: node!)
             return nil
         }
