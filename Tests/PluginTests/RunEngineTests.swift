@@ -273,6 +273,16 @@ struct RunContextIsolationTests {
         #expect(linesA.all.count == 20 && linesB.all.count == 20)
         #expect(linesA.all.allSatisfy { $0.contains("\"test\":\"alpha-") && $0.hasPrefix("cancelled=0") })
         #expect(linesB.all.allSatisfy { $0.contains("\"test\":\"beta-") })
+        // The score request carries what a grader needs: the request's messages, provider, model, repeat.
+        let text = try #require(linesA.all.first?.split(separator: "request=", maxSplits: 1).last)
+        var writer = JSONWriter()
+        let request = try JSONValue.parse(String(text))
+        writer.write(request)
+        #expect(writer.text == String(text), "keys in sorted order, as every JSON the engine writes")
+        #expect(request["messages"] == .array([.object(["role": "user", "content": "q"])]))
+        #expect(request["provider"] == "p" && request["model"] == "m" && request["repeat"] == 0)
+        #expect(request["expected"] == ["x"] && request["output"]?.stringValue != nil)
+        #expect(request["category"] == "general" && request["test"]?.stringValue?.hasPrefix("alpha-") == true)
     }
 
     @Test func aCancelledRunIsSeenCancelledByItsPluginsAndOnlyByThem() throws {

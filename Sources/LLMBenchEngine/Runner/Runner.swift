@@ -124,8 +124,10 @@ public struct Runner {
         var outcomes: [ScoreOutcome] = []
         for spec in test.scorers {
             guard let scorer = prepared.scorers[ScorerKey.make(spec)] else { continue }
+            let request = ScorerCall.Request(messages: test.messages, provider: result.provider, model: result.model, category: test.category,
+                                             repeatIndex: result.repeatIndex)
             outcomes.append(ScorerCall.evaluate(scorer, spec: spec, output: result.output, expected: test.expected, testName: test.name,
-                                                run: context))
+                                                request: request, run: context))
         }
         result.scores = outcomes
         // A scorer that failed counts as 0: an answer that cannot be scored is not a good one.

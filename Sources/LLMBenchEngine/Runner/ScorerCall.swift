@@ -3,20 +3,64 @@ import LLMBenchCore
 /// One scorer applied to one answer, with the threshold rule: value >= threshold when the suite
 /// sets one, else the scorer's own `passed`, else value >= 1.
 public enum ScorerCall {
+    /// What a grader may need beyond the answer (ABI 1.2): the request that produced it.
+    public struct Request: Sendable {
+        public var messages: [Message]
+        public var provider: String
+        public var model: String
+        public var category: String
+        public var repeatIndex: Int
+
+        public init(messages: [Message], provider: String, model: String, category: String, repeatIndex: Int) {
+            self.messages = messages
+            self.provider = provider
+            self.model = model
+            self.category = category
+            self.repeatIndex = repeatIndex
+        }
+    }
+
+    /// The score request (Docs/plugin-abi.md "Scorers"): `output`, `expected`, `options`, `test`,
+    /// and with `request` its `category`, `messages`, `provider`, `model` and `repeat`.
     public static func evaluate(_ scorer: PluginInstance, spec: ScorerSpec, output: String, expected: [String],
-                                testName: String, run: RunContext? = nil) -> ScoreOutcome
+                                testName: String, request: Request? = nil, run: RunContext? = nil) -> ScoreOutcome
     {
-        // Written field by field: this runs once per scorer per result (Benchmarks/engine-overhead).
+        // Written field by field, keys in sorted order: this runs once per scorer per result
+        // (Benchmarks/engine-overhead).
         var writer = JSONWriter()
-        writer.raw("{\"expected\":[")
+        writer.raw("{")
+        if let request {
+            writer.raw("\"category\":")
+            writer.string(request.category)
+            writer.raw(",")
+        }
+        writer.raw("\"expected\":[")
         for (i, reference) in expected.enumerated() {
             if i > 0 { writer.raw(",") }
             writer.string(reference)
         }
-        writer.raw("],\"options\":")
+        writer.raw("]")
+        if let request {
+            writer.raw(",\"messages\":[")
+            for (i, message) in request.messages.enumerated() {
+                writer.raw(i > 0 ? ",{\"content\":" : "{\"content\":")
+                writer.string(message.content)
+                writer.raw(",\"role\":")
+                writer.string(message.role)
+                writer.raw("}")
+            }
+            writer.raw("],\"model\":")
+            writer.string(request.model)
+        }
+        writer.raw(",\"options\":")
         writer.write(.object(spec.options))
         writer.raw(",\"output\":")
         writer.string(output)
+        if let request {
+            writer.raw(",\"provider\":")
+            writer.string(request.provider)
+            writer.raw(",\"repeat\":\(request.repeatIndex)")
+        }
         writer.raw(",\"test\":")
         writer.string(testName)
         writer.raw("}")
