@@ -336,3 +336,51 @@ struct ProviderConcurrencyTests {
         #expect(Self.peakOverlap(server.records(), model: "fake;ttft=20") == 2)
     }
 }
+
+/// Corpus figures (ABI 1.2 `aggregate`) computed when a run ends, stored with it, and in its summaries.
+struct CorpusFigureTests {
+    @Test func aRunsCorpusBLEUIsSacreBLEUsCorpusScoreOfItsAnswers() throws {
+        // A corpus from the sacreBLEU fixtures: each segment becomes a test whose scripted answer
+        // is the hypothesis and whose expected value is the reference.
+        let fixtures = try JSONValue.parse(try String(contentsOfFile: TestPaths.repo("Tests/Fixtures/bleu/cases.json"), encoding: .utf8))
+        let corpus = try #require(fixtures["corpus"]?.arrayValue?.first { $0["options"] == .object([:]) && ($0["segments"]?.arrayValue?.count ?? 0) > 20 })
+        let segments = try #require(corpus["segments"]?.arrayValue)
+        var answers: [String: JSONValue] = [:]
+        var tests: [String] = []
+        for (i, segment) in segments.enumerated() {
+            answers["s\(i)"] = segment["hypothesis"]
+            let references = JSONValue.array(segment["references"]?.arrayValue ?? [])
+            tests.append("  - {name: s\(i), category: \(i % 2 == 0 ? "even" : "odd"), prompt: p, expected: \(references.jsonText)}")
+        }
+        let yaml = """
+            version: 1
+            name: corpus
+            providers:
+              - {id: p, plugin: mock, model: m, options: {mode: scripted, answers: \(JSONValue.object(answers).jsonText)}}
+            defaults:
+              scorers: [bleu]
+            tests:
+            \(tests.joined(separator: "\n"))
+            """
+        let (run, store, _) = try runSuite(yaml, concurrency: 3)
+        #expect(run.results.count == segments.count)
+        let overall = try #require(run.run.corpus.first { $0.category == nil && $0.scorer == "bleu" })
+        let expected = try #require(corpus["score"]?.doubleValue) / 100
+        #expect(abs(try #require(overall.value) - expected) < 1e-9, "corpus BLEU, not the mean of sentence BLEU")
+        #expect(overall.n == segments.count)
+        let sentenceMean = run.results.compactMap(\.quality).reduce(0, +) / Double(run.results.count)
+        #expect(abs(sentenceMean - expected) > 1e-3, "the fixture tells the two apart")
+        #expect(run.run.corpus.filter { $0.category != nil }.count == 2, "one per category too")
+        // Stored with the run, and in the summaries every report shows.
+        let stored = try #require(try store.run(id: run.run.id))
+        #expect(stored.corpus == run.run.corpus)
+        let summary = RunReport(run: stored, results: run.results).summary
+        #expect(summary.first { $0.category == nil }?.corpus["bleu"] == overall.value)
+    }
+
+    @Test func aRunWithoutAggregatingScorersStoresNoCorpus() throws {
+        let (run, store, _) = try runSuite(MockProviderTests.suite(options: "{}"))
+        #expect(run.run.corpus.isEmpty)
+        #expect(try store.run(id: run.run.id)?.corpus.isEmpty == true)
+    }
+}

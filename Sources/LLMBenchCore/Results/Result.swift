@@ -350,11 +350,14 @@ public struct RunInfo: Sendable, Equatable {
     public var plan: RunPlan?
     /// The suite file as given when the run started (for `--resume`); nil when unknown.
     public var suitePath: String?
+    /// Scorers' figures for whole groups (corpus BLEU), computed when the run ended.
+    public var corpus: [CorpusFigure]
 
     public init(id: String, suite: String, suiteDigest: String, startedAt: Double, finishedAt: Double? = nil,
                 prices: PriceSnapshot, concurrency: Int = 1, notices: [String] = [], status: RunStatus = .complete,
-                statusReason: String? = nil, plan: RunPlan? = nil, suitePath: String? = nil)
+                statusReason: String? = nil, plan: RunPlan? = nil, suitePath: String? = nil, corpus: [CorpusFigure] = [])
     {
+        self.corpus = corpus
         self.suitePath = suitePath
         self.id = id
         self.suite = suite

@@ -48,7 +48,19 @@ public struct RunTally: Sendable {
     }
 
     /// As `Summarizer.summarize` gives them. Sorts each group's values: ask once.
-    public var summary: [GroupSummary] { summaries.summaries }
+    public var summary: [GroupSummary] { Self.withCorpus(summaries.summaries, run.corpus) }
+
+    /// Each group with the corpus figures the run stored for it.
+    static func withCorpus(_ groups: [GroupSummary], _ corpus: [CorpusFigure]) -> [GroupSummary] {
+        guard !corpus.isEmpty else { return groups }
+        return groups.map { group in
+            var group = group
+            for figure in corpus where figure.provider == group.provider && figure.model == group.model && figure.category == group.category {
+                if let value = figure.value { group.corpus[figure.scorer] = value }
+            }
+            return group
+        }
+    }
 
     /// Planned requests with no result: none for a complete run (it ran its whole plan) or one stored without a plan.
     public var notStartedCount: Int { run.status.isComplete ? 0 : progress?.notStartedCount ?? 0 }

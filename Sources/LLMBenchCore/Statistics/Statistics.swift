@@ -55,6 +55,8 @@ public struct GroupSummary: Sendable, Equatable {
     /// Results answered from the store (`--cache`): counted in n, pass rate and quality, kept out of
     /// latency, TTFT and cost, which were measured and paid in another run.
     public var cached: Int = 0
+    /// Scorers' figures for the whole group (corpus BLEU), by scorer id, when the run computed them.
+    public var corpus: [String: Double] = [:]
 
     public var passRate: Double { n == 0 ? 0 : Double(passed) / Double(n) }
     /// Total cost ÷ passed tests; nil with no passes or no price.
@@ -73,6 +75,7 @@ public struct GroupSummary: Sendable, Equatable {
             "unpriced": JSONValue(unpriced),
             "quality_mean": JSONValue(qualityMean), "pass_rate": .number(passRate),
             "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated), "cached": JSONValue(cached),
+            "corpus": .object(corpus.mapValues { .number($0) }),
         ])
     }
 }

@@ -101,6 +101,15 @@ public struct Runner {
         } else {
             info.status = .complete
         }
+        if failure == nil {
+            // Scorers' figures for whole groups (corpus BLEU); a failure here loses no result.
+            do {
+                info.corpus = try CorpusStage.figures(prepared: prepared, store: store, runID: info.id, context: context)
+                if !info.corpus.isEmpty { try store.recordCorpus(runID: info.id, figures: info.corpus) }
+            } catch {
+                info.notices.append("corpus figures were not computed: \(error.message)")
+            }
+        }
         info.notices += stages.alerts.withLock { $0 }.map(\.message)
         for (provider, wait) in end.waits.sorted(by: { $0.key < $1.key }) {
             info.notices.append("rate limit: \(wait.count) requests to '\(provider)' waited \(String(format: "%.1f", wait.totalMs / 1000)) s in all (never counted in a latency)")

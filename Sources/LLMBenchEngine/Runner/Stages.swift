@@ -135,3 +135,49 @@ enum CacheStage {
         return Int64(bitPattern: UInt64(Digest.sha256Hex(material.jsonText).prefix(16), radix: 16)!)
     }
 }
+
+/// The corpus stage, when a run ends: for each scorer of the suite whose plugin has ABI 1.2's
+/// `aggregate` (BLEU), one figure per provider × model and per provider × model × category, from
+/// the details each result's score carries. One pass over the run's stored results, so a resumed
+/// run's figures cover all of it; nothing at all when no scorer aggregates.
+enum CorpusStage {
+    private struct Group: Hashable {
+        var provider: String
+        var model: String
+        var category: String?
+        var scorer: String
+    }
+
+    static func figures(prepared: PreparedRun, store: any ResultStore, runID: String, context: RunContext) throws(LLMBenchError)
+        -> [CorpusFigure]
+    {
+        // The scorer specs that aggregate, by id: a scorer used with several option sets is
+        // aggregated with the first one's options (its results' details were made each with its own).
+        var specs: [String: (ScorerSpec, PluginInstance)] = [:]
+        for test in prepared.suite.tests {
+            for spec in test.scorers where specs[spec.scorer] == nil {
+                if let instance = prepared.scorers[ScorerKey.make(spec)], instance.plugin.hasAggregate { specs[spec.scorer] = (spec, instance) }
+            }
+        }
+        guard !specs.isEmpty else { return [] }
+        var order: [Group] = []
+        var items: [Group: [JSONValue]] = [:]
+        try store.forEachResult(runID: runID, matching: .all) { result in
+            for score in result.scores where specs[score.scorer] != nil && score.error == nil {
+                for category in [nil, result.category] {
+                    let group = Group(provider: result.provider, model: result.model, category: category, scorer: score.scorer)
+                    if items[group] == nil { order.append(group) }
+                    items[group, default: []].append(score.details)
+                }
+            }
+        }
+        // Overall groups first, as the summaries are.
+        let sorted = order.filter { $0.category == nil } + order.filter { $0.category != nil }
+        return sorted.compactMap { group in
+            guard let (spec, instance) = specs[group.scorer], let details = items[group],
+                  let outcome = ScorerCall.aggregate(instance, spec: spec, details: details, run: context) else { return nil }
+            return CorpusFigure(provider: group.provider, model: group.model, category: group.category, scorer: group.scorer,
+                                value: outcome.value, passed: outcome.passed, details: outcome.details, error: outcome.error, n: details.count)
+        }
+    }
+}

@@ -32,6 +32,8 @@ public protocol ResultStore: AnyObject, Sendable {
     func spending(runID: String) throws(LLMBenchError) -> [String: Double]
     /// The highest sequence number a run has stored; nil when it has none.
     func lastSequence(runID: String) throws(LLMBenchError) -> Int?
+    /// Stores the scorers' figures for whole groups of a run (replacing any from before a resume).
+    func recordCorpus(runID: String, figures: [CorpusFigure]) throws(LLMBenchError)
     /// Marks a stopped run as running again in this process (`--resume`), with its plan as given
     /// (a resumed run may continue with a larger budget), and drops the results of requests that
     /// Ctrl-C cancelled in flight: they are asked again.
@@ -63,7 +65,7 @@ public struct EncodedResult: Sendable {
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
 public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The schema version this build writes; migrations bring older files up to it.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
     private let lock = NSLock()
     private let db: SQLiteDatabase
     /// The file's schema version: a store opened for reading is not migrated.
@@ -125,6 +127,10 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         ALTER TABLE results ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE results ADD COLUMN started_at REAL;
         CREATE INDEX results_by_cache_key ON results(cache_key, started_at) WHERE cache_key IS NOT NULL;
+        """,
+        // 4: scorers' figures for whole groups (corpus BLEU), computed when a run ends (CorpusFigure).
+        """
+        ALTER TABLE runs ADD COLUMN corpus TEXT;
         """,
     ]
 
@@ -295,7 +301,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The run columns every query reads; a schema-1 file has none of the status columns.
     private var runColumns: String {
         let status = fileVersion >= 2 ? "r.status, r.status_reason, r.plan, r.process" : "NULL, NULL, NULL, NULL"
-        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status), r.suite_path"
+        let corpus = fileVersion >= 4 ? "r.corpus" : "NULL"
+        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status), r.suite_path, \(corpus)"
     }
 
     /// One row of `runColumns`, with the status a reader should see.
@@ -313,7 +320,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         return RunInfo(id: row.string(0) ?? "", suite: row.string(1) ?? "", suiteDigest: row.string(2) ?? "",
                        startedAt: row.double(3) ?? 0, finishedAt: finishedAt, prices: prices,
                        concurrency: row.int(5) ?? 1, notices: notices, status: status, statusReason: reason,
-                       plan: row.string(11).flatMap { try? JSONValue.parse($0) }.flatMap(RunPlan.init(json:)), suitePath: row.string(13))
+                       plan: row.string(11).flatMap { try? JSONValue.parse($0) }.flatMap(RunPlan.init(json:)), suitePath: row.string(13),
+                       corpus: row.string(14).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(CorpusFigure.init(json:)) ?? [])
     }
 
     public func run(id: String) throws(LLMBenchError) -> RunInfo? {
@@ -332,7 +340,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                 """)
             query.bind(1, limit)
             var found: [(run: RunInfo, done: Int)] = []
-            while try query.step() { found.append((runInfo(query), query.int(14) ?? 0)) }
+            while try query.step() { found.append((runInfo(query), query.int(15) ?? 0)) }
             return found
         }
     }
@@ -428,6 +436,14 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             let query = try db.prepare("SELECT MAX(seq) FROM results WHERE run_id = ?1")
             query.bind(1, runID)
             return try query.step() ? query.int(0) : nil
+        }
+    }
+
+    public func recordCorpus(runID: String, figures: [CorpusFigure]) throws(LLMBenchError) {
+        try locked { () throws(LLMBenchError) in
+            let update = try db.prepare("UPDATE runs SET corpus = ?2 WHERE id = ?1")
+            update.bind(1, runID); update.bind(2, JSONValue.array(figures.map(\.json)).jsonText)
+            try update.run()
         }
     }
 

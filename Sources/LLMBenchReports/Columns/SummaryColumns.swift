@@ -10,7 +10,9 @@ enum SummaryColumns {
         [
             String(group.n), String(group.errors), Figures.percent(group.passRate), Figures.quality(group.qualityMean),
             Figures.ms(group.latencyMs?.p50), Figures.ms(group.latencyMs?.p95), Figures.ms(group.ttftMs?.p50),
-            Figures.costTotal(group), Figures.costPerPass(group), [group.simulated ? "simulated" : nil, group.cached > 0 ? "\(group.cached) cached" : nil].compactMap { $0 }.joined(separator: ", "),
+            Figures.costTotal(group), Figures.costPerPass(group), ([group.simulated ? "simulated" : nil, group.cached > 0 ? "\(group.cached) cached" : nil]
+                + group.corpus.sorted { $0.key < $1.key }.map { "corpus \($0.key) \(String(format: "%.3f", $0.value))" })
+                .compactMap { $0 }.joined(separator: ", "),
         ]
     }
 }
