@@ -384,3 +384,52 @@ struct CorpusFigureTests {
         #expect(try store.run(id: run.run.id)?.corpus.isEmpty == true)
     }
 }
+
+/// Scorers that may block run off the request workers, under a deadline.
+struct SlowScorerTests {
+    static func suite(_ server: FakeProviderServer, tests: Int, scorer: String) -> String {
+        var yaml = RunEngineTests.serverSuite(server, providers: [("p", "fake", "")], tests: 0)
+        yaml = yaml.replacingOccurrences(of: "tests:\n", with: "defaults:\n  scorers: [\(scorer)]\ntests:\n")
+        for i in 0..<tests { yaml += "  - {name: t\(i), prompt: \"question \(i)\", expected: Paris}\n" }
+        return yaml
+    }
+
+    @Test func aSlowScorerHoldsNoRequestWorker() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let dir = TemporaryDirectory()
+        let release = dir.file("release")
+        _ = try buildFixture("slow", in: dir.path, flags: ["-DBLOCK_UNTIL_FILE=\"\(release)\""])
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<TestRunOutcome?>(nil)
+        // One worker: were scoring on it, the second request could not start before the first score ends.
+        Thread {
+            let run = try? runSuite(Self.suite(server, tests: 5, scorer: "fixture"), extraPluginDirs: [dir.path], environment: RunEngineTests.key,
+                                    concurrency: 1)
+            outcome.withLock { $0 = run?.0 }
+            finished.signal()
+        }.start()
+        let deadline = Date().addingTimeInterval(30)
+        while server.records().count(where: { $0.lastByteNs != nil }) < 5 && Date() < deadline { usleep(1000) }
+        #expect(server.records().count == 5, "every request was answered while the first answer's score was still blocked")
+        FileManager.default.createFile(atPath: release, contents: Data())
+        finished.wait()
+        let run = try #require(outcome.withLock { $0 })
+        #expect(run.results.count == 5)
+        #expect(run.results.allSatisfy { $0.scores.first?.value == 0.5 }, "every answer was scored once released")
+    }
+
+    @Test func aScorerPastItsDeadlineIsRecordedAsFailedAndTheRunGoesOn() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let dir = TemporaryDirectory()
+        let release = dir.file("release")
+        _ = try buildFixture("slow", in: dir.path, flags: ["-DBLOCK_UNTIL_FILE=\"\(release)\""])
+        defer { FileManager.default.createFile(atPath: release, contents: Data()) } // lets the abandoned calls end
+        let (run, _, _) = try runSuite(Self.suite(server, tests: 3, scorer: "{scorer: fixture, timeout_ms: 50}"), extraPluginDirs: [dir.path],
+                                       environment: RunEngineTests.key, concurrency: 3)
+        #expect(run.results.count == 3)
+        for result in run.results {
+            #expect(result.status == .ok && !result.passed && result.quality == 0)
+            #expect(result.scores.first?.error?.contains("passed its 50 ms deadline") == true)
+        }
+    }
+}

@@ -79,6 +79,9 @@ typedef enum llmbench_plugin_kind {
 #define LLMBENCH_CAP_EMBEDDINGS (1ull << 1) /* provider: `embed` is non-NULL */
 #define LLMBENCH_CAP_SIMULATED  (1ull << 2) /* provider: answers are simulated (reports say so) */
 #define LLMBENCH_CAP_NETWORK    (1ull << 3) /* provider: talks to a remote API through host->http */
+#define LLMBENCH_CAP_SLOW       (1ull << 4) /* scorer (ABI 1.2): `score` may block for seconds (runs programs,
+                                               calls providers): the engine calls it off the request
+                                               workers, under the scorer's deadline */
 
 typedef enum llmbench_log_level {
     LLMBENCH_LOG_DEBUG = 0,

@@ -76,9 +76,15 @@ public struct ScorerSpec: Sendable, Equatable {
     /// The value must be >= threshold to pass. nil: the scorer's own `passed`, else value >= 1.
     public var threshold: Double?
     public var options: [String: JSONValue]
+    /// How long one score may take; a scorer with a deadline (or one whose plugin says it is slow)
+    /// runs off the request workers. nil: none (a slow scorer's default applies).
+    public var timeoutMs: Int?
     public var location: SourceLocation?
 
-    public init(scorer: String, threshold: Double? = nil, options: [String: JSONValue] = [:], location: SourceLocation? = nil) {
+    public init(scorer: String, threshold: Double? = nil, options: [String: JSONValue] = [:], timeoutMs: Int? = nil,
+                location: SourceLocation? = nil)
+    {
+        self.timeoutMs = timeoutMs
         self.scorer = scorer
         self.threshold = threshold
         self.options = options

@@ -16,7 +16,7 @@ public struct SuiteParser {
     static let timeoutKeys = ["connect_ms", "first_byte_ms", "idle_ms", "total_ms"]
     static let templateKeys = ["per_message", "per_prompt"]
     static let defaultsKeys = ["scorers", "repeat", "options", "category", "system"]
-    static let scorerKeys = ["scorer", "threshold", "options"]
+    static let scorerKeys = ["scorer", "threshold", "options", "timeout_ms"]
     static let testKeys = ["name", "category", "description", "prompt", "messages", "system", "expected", "scorers", "repeat", "options"]
     static let messageKeys = ["role", "content"]
     static let roles = ["system", "user", "assistant"]
@@ -241,8 +241,9 @@ public struct SuiteParser {
             let name = doc.nonEmptyString(fields["scorer"], key: "scorer", in: "a scorer", required: true, parent: item)
             let threshold = doc.double(fields["threshold"], key: "threshold", in: "a scorer", range: 0...1)
             let options = doc.object(fields["options"], key: "options", in: "a scorer") ?? [:]
+            let timeout = doc.int(fields["timeout_ms"], key: "timeout_ms", in: "a scorer", min: 1)
             guard let name else { return nil }
-            return ScorerSpec(scorer: name, threshold: threshold, options: options, location: doc.location(item))
+            return ScorerSpec(scorer: name, threshold: threshold, options: options, timeoutMs: timeout, location: doc.location(item))
         }
     }
 

@@ -52,12 +52,15 @@ public final class LoadedPlugin: @unchecked Sendable {
         if capabilities & UInt64(LLMBENCH_CAP_STREAMING) != 0 { names.append("streaming") }
         if capabilities & UInt64(LLMBENCH_CAP_EMBEDDINGS) != 0 && table.pointee.embed != nil { names.append("embeddings") }
         if capabilities & UInt64(LLMBENCH_CAP_SIMULATED) != 0 { names.append("simulated") }
+        if isSlowScorer { names.append("slow") }
         if capabilities & UInt64(LLMBENCH_CAP_NETWORK) != 0 { names.append("network") }
         if hasAggregate { names.append("aggregate") }
         return names
     }
 
     public var isSimulated: Bool { capabilities & UInt64(LLMBENCH_CAP_SIMULATED) != 0 }
+    /// A scorer whose `score` may block for seconds: it runs off the request workers (ABI 1.2).
+    public var isSlowScorer: Bool { kind == .scorer && capabilities & UInt64(LLMBENCH_CAP_SLOW) != 0 }
 }
 
 /// A file that looked like a plugin but was refused, and why.

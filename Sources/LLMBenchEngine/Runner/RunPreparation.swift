@@ -29,6 +29,7 @@ public final class PreparedRun: @unchecked Sendable {
     private let cacheKeyMemo: Mutex<[Int64?]>
     /// What each test × provider request is expected to take (budget, tokens per minute), same index.
     let estimates: [RequestEstimate]
+    private let slowTests: [Bool]
 
     init(suite: Suite, providers: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
          redactor: SecretRedactor)
@@ -37,6 +38,9 @@ public final class PreparedRun: @unchecked Sendable {
             providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
         }
         cacheKeyMemo = Mutex(Array(repeating: nil, count: suite.tests.count * providers.count))
+        slowTests = suite.tests.map { test in
+            test.scorers.contains { spec in scorers[ScorerKey.make(spec)].map { ScorerCall.deadlineMs(spec, $0) != nil } ?? false }
+        }
         estimates = suite.tests.flatMap { test in
             providers.map { RequestEstimate(test: test, provider: $0.config, tokenizer: $0.tokenizer, price: $0.price) }
         }
@@ -77,6 +81,10 @@ public final class PreparedRun: @unchecked Sendable {
         cacheKeyMemo.withLock { $0[index] = key }
         return key
     }
+
+    /// Whether a test (by index) has a scorer that may block (a slow plugin, or a deadline in the
+    /// suite): its results are scored off the request workers.
+    func scoresSlowly(_ test: Int) -> Bool { slowTests[test] }
 
     func key(of item: Plan.Item) -> ItemKey {
         ItemKey(test: suite.tests[item.test].name, provider: providers[item.provider].config.id, repeatIndex: item.repeatIndex)

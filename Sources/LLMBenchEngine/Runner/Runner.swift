@@ -41,7 +41,8 @@ public struct Runner {
             spentBefore = [:]
         }
         let prepared = self.prepared, context = self.context
-        let stages = Stages(prepared: prepared, context: context, writer: StoreWriter(store: store, runID: info.id))
+        let stages = Stages(prepared: prepared, context: context, writer: StoreWriter(store: store, runID: info.id),
+                            slowScorers: settings.concurrency)
         let cachedAnswers = settings.cache
             ? try CacheStage.answers(plan.items, prepared: prepared, store: store, ttlSeconds: settings.cacheTTLSeconds) : [:]
         let spentBeforeUSD = spentBefore.values.reduce(0, +)
@@ -84,6 +85,7 @@ public struct Runner {
                 }
             }
         }
+        stages.slowScoring.finish()
         let failure = stages.writer.close()
         let end = scheduler.summary()
         var counts = stages.counts.withLock { $0 }
@@ -135,8 +137,16 @@ public struct Runner {
             guard let scorer = prepared.scorers[ScorerKey.make(spec)] else { continue }
             let request = ScorerCall.Request(messages: test.messages, provider: result.provider, model: result.model, category: test.category,
                                              repeatIndex: result.repeatIndex)
-            outcomes.append(ScorerCall.evaluate(scorer, spec: spec, output: result.output, expected: test.expected, testName: test.name,
-                                                request: request, run: context))
+            let output = result.output
+            let evaluate: @Sendable () -> ScoreOutcome = {
+                ScorerCall.evaluate(scorer, spec: spec, output: output, expected: test.expected, testName: test.name,
+                                    request: request, run: context)
+            }
+            if let deadlineMs = ScorerCall.deadlineMs(spec, scorer) {
+                outcomes.append(ScorerCall.withDeadline(deadlineMs, spec: spec, evaluate))
+            } else {
+                outcomes.append(evaluate())
+            }
         }
         result.scores = outcomes
         // A scorer that failed counts as 0: an answer that cannot be scored is not a good one.

@@ -1,4 +1,6 @@
+import Foundation
 import LLMBenchCore
+import Synchronization
 
 /// One scorer applied to one answer, with the threshold rule: value >= threshold when the suite
 /// sets one, else the scorer's own `passed`, else value >= 1.
@@ -65,6 +67,34 @@ public enum ScorerCall {
         writer.string(testName)
         writer.raw("}")
         return outcome(of: scorer.score(requestJSON: writer.bytes, run: run), spec: spec)
+    }
+
+    /// A slow scorer's deadline when the suite gives none (`timeout_ms`).
+    static let slowScorerDeadlineMs = 60_000
+
+    /// The deadline one score by `spec` runs under; nil: none, call it in place.
+    static func deadlineMs(_ spec: ScorerSpec, _ scorer: PluginInstance) -> Int? {
+        spec.timeoutMs ?? (scorer.plugin.isSlowScorer ? slowScorerDeadlineMs : nil)
+    }
+
+    /// Runs a score on a thread of its own and waits for it until the deadline. A scorer past it is
+    /// recorded as failed (an error, value nil) and its late answer is dropped; its thread is left to
+    /// finish, as a blocking C call cannot be stopped from outside.
+    static func withDeadline(_ deadlineMs: Int, spec: ScorerSpec, _ body: @escaping @Sendable () -> ScoreOutcome) -> ScoreOutcome {
+        let answer = Mutex<ScoreOutcome?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let outcome = body()
+            answer.withLock { $0 = outcome }
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        guard done.wait(timeout: .now() + .milliseconds(deadlineMs)) == .success, let outcome = answer.withLock({ $0 }) else {
+            return ScoreOutcome(scorer: spec.scorer, value: nil, passed: false, threshold: spec.threshold,
+                                error: "internal: the scorer passed its \(deadlineMs) ms deadline (timeout_ms); its answer is ignored")
+        }
+        return outcome
     }
 
     /// One figure for a group of results (a provider × model × category, say) from the `details`

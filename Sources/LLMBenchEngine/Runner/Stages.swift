@@ -11,24 +11,39 @@ final class Stages: @unchecked Sendable {
     let counts = Mutex(RunCounts())
     let alerts = Mutex<[BudgetAlert]>([])
 
-    init(prepared: PreparedRun, context: RunContext, writer: StoreWriter) {
+    /// Where results whose scorers may block (slow, or given a deadline) are scored, so that the
+    /// request worker goes back to admission at once.
+    let slowScoring: WorkQueue
+
+    init(prepared: PreparedRun, context: RunContext, writer: StoreWriter, slowScorers: Int) {
         self.prepared = prepared
         self.context = context
         self.writer = writer
+        slowScoring = WorkQueue(threads: slowScorers)
     }
 
-    /// A job with no further attempt: build, score, price, store, tell.
+    /// A job with no further attempt: build, price, score (here, or off the request workers when a
+    /// scorer may block), store, tell.
     func finish(_ job: Job, scheduler: Scheduler) {
-        var result = ResultBuilder.result(job, prepared: prepared)
-        if result.status == .ok {
-            Runner.score(&result, test: prepared.suite.tests[job.item.test], prepared: prepared, context: context)
-        }
+        let result = ResultBuilder.result(job, prepared: prepared)
         let tokens = result.usage.map { $0.inputTokens + $0.outputTokens }
         scheduler.completed(job, costUSD: result.costUSD, tokens: tokens) { alert in
             alerts.withLock { $0.append(alert) }
             for observer in context.observers { observer.budgetAlert(alert) }
         }
-        deliver(result, item: job.item)
+        let test = prepared.suite.tests[job.item.test]
+        let item = job.item
+        guard result.status == .ok, prepared.scoresSlowly(item.test) else {
+            var scored = result
+            if result.status == .ok { Runner.score(&scored, test: test, prepared: prepared, context: context) }
+            deliver(scored, item: item)
+            return
+        }
+        slowScoring.submit { [self] in
+            var scored = result
+            Runner.score(&scored, test: test, prepared: prepared, context: context)
+            deliver(scored, item: item)
+        }
     }
 
     /// An item answered from the store: the stored answer, re-scored with this run's scorers,
@@ -179,5 +194,66 @@ enum CorpusStage {
             return CorpusFigure(provider: group.provider, model: group.model, category: group.category, scorer: group.scorer,
                                 value: outcome.value, passed: outcome.passed, details: outcome.details, error: outcome.error, n: details.count)
         }
+    }
+}
+
+/// A fixed set of threads running submitted work in order of submission; `finish` waits for all of it.
+final class WorkQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var work: [@Sendable () -> Void] = []
+    private var head = 0
+    private var closed = false
+    private var started = false
+    private let threads: Int
+    private let group = DispatchGroup()
+
+    init(threads: Int) { self.threads = max(1, threads) }
+
+    func submit(_ body: @escaping @Sendable () -> Void) {
+        condition.lock()
+        if !started {
+            started = true
+            for _ in 0..<threads {
+                group.enter()
+                let thread = Thread { [self] in
+                    loop()
+                    group.leave()
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+        }
+        work.append(body)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == work.count && !closed { condition.wait() }
+            guard head < work.count else {
+                condition.unlock()
+                return
+            }
+            let body = work[head]
+            head += 1
+            if head == work.count {
+                work.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.unlock()
+            body()
+        }
+    }
+
+    /// Waits until everything submitted has run.
+    func finish() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        let wasStarted = started
+        condition.unlock()
+        if wasStarted { group.wait() }
     }
 }

@@ -15,6 +15,7 @@
  *   -DEXIT_IN_CONSTRUCTOR     a library constructor that calls exit(0) when the library is loaded
  *   -DEXIT_IN_SCORE           a valid plugin whose score calls exit(0)
  *   -DMARK_LOAD_TO='"/path"'  a constructor that appends the loading process's pid to that file
+ *   -DBLOCK_UNTIL_FILE='"/path"'  a slow scorer (LLMBENCH_CAP_SLOW) whose score waits until that file exists
  *   -DLOG_IN_SCORE            a valid scorer that logs each score request (a warning) and whether
  *                             its run is cancelled, through host->log and host->is_cancelled(ctx, NULL)
  * Without flags it is a valid scorer that gives 0.5 for any answer.
@@ -72,6 +73,9 @@ static int32_t fixture_score(void *instance, const llmbench_call *call) {
 #ifdef EXIT_IN_SCORE
     exit(0);
 #endif
+#ifdef BLOCK_UNTIL_FILE
+    while (access(BLOCK_UNTIL_FILE, F_OK) != 0) usleep(1000);
+#endif
 #ifdef LOG_IN_SCORE
     char line[4096];
     int cancelled = fixture_host->is_cancelled(fixture_host->context, NULL);
@@ -110,7 +114,11 @@ static const llmbench_plugin fixture_plugin = {
     .id = PLUGIN_ID_VALUE,
     .display_name = "Fixture",
     .version = "0.0.1",
+#ifdef BLOCK_UNTIL_FILE
+    .capabilities = LLMBENCH_CAP_SLOW,
+#else
     .capabilities = 0,
+#endif
     .create = fixture_create,
     .destroy = fixture_destroy,
     .score = fixture_score,
