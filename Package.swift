@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LLMBenchMock", type: .dynamic, targets: ["MockProvider"]),
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
         .library(name: "LLMBenchBLEU", type: .dynamic, targets: ["BLEUScorer"]),
+        .library(name: "LLMBenchEmbeddingCosine", type: .dynamic, targets: ["EmbeddingCosineScorer"]),
         .library(name: "LLMBenchOpenAI", type: .dynamic, targets: ["OpenAIProvider"]),
         .library(name: "LLMBenchAnthropic", type: .dynamic, targets: ["AnthropicProvider"]),
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
@@ -57,6 +58,10 @@ let package = Package(
         .target(name: "PythonUnicode", exclude: ["README.md"]),
         .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
         .target(name: "BLEUScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/BLEU", exclude: ["plugin.json"]),
+        // Stable cosine of embeddings, for scorers; plugins only.
+        .target(name: "VectorSimilarity", exclude: ["README.md"]),
+        .target(name: "EmbeddingCosineScorer", dependencies: ["LLMBenchPluginKit", "VectorSimilarity"], path: "Scorers/EmbeddingCosine",
+                exclude: ["plugin.json"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
@@ -65,6 +70,7 @@ let package = Package(
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
         .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
+        .testTarget(name: "VectorSimilarityTests", dependencies: ["VectorSimilarity"]),
         .testTarget(name: "PythonUnicodeTests", dependencies: ["PythonUnicode", "LLMBenchTestSupport", "LLMBenchCore"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.

@@ -246,7 +246,8 @@ private let scorerScore: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer
         let expected: [String]
         if let list = json["expected"] as? [String] { expected = list } else if let one = json["expected"] as? String { expected = [one] } else { expected = [] }
         let request = ScoreRequest(output: json["output"] as? String ?? "", expected: expected,
-                                   options: json["options"] as? [String: Any] ?? [:], testName: json["test"] as? String ?? "")
+                                   options: json["options"] as? [String: Any] ?? [:], testName: json["test"] as? String ?? "",
+                                   host: ScorerHost(table: box(instance)?.host.table, hostCall: call.pointee.host_call))
         events.result(try resultText(scorer.score(request)))
     }
 }

@@ -150,6 +150,9 @@ public struct ScoreRequest: @unchecked Sendable {
     /// The scorer's options from the suite (the same as at init).
     public var options: [String: Any]
     public var testName: String
+    /// The engine's services for this call: `host.embed(providerID:inputs:)` and
+    /// `host.complete(providerID:messages:)` call a provider of the suite (ABI 1.2).
+    public var host: ScorerHost = .none
 }
 
 /// A group of results to sum up (`AggregatingScorerPlugin`).

@@ -114,7 +114,7 @@ final class ScriptedHost {
                 host.logs.append(String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self))
             },
             alloc: { _, size in malloc(size) }, free: { _, pointer in free(pointer) },
-            is_cancelled: { _, _ in 0 }, http: UnsafePointer(service)))
+            is_cancelled: { _, _ in 0 }, http: UnsafePointer(service), provider_call: nil))
         table.pointee.context = Unmanaged.passUnretained(self).toOpaque()
     }
 

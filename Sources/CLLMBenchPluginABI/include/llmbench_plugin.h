@@ -36,6 +36,7 @@ extern "C" {
 #define LLMBENCH_PLUGIN_SIZE_1_0 88        /* llmbench_plugin, through `score`; unchanged in 1.1 */
 #define LLMBENCH_PLUGIN_SIZE_1_2 96        /* ... through `aggregate` */
 #define LLMBENCH_HOST_SIZE_1_0 64          /* llmbench_host; 1.0 reserved `http`, which 1.1 fills */
+#define LLMBENCH_HOST_SIZE_1_2 72          /* ... through `provider_call` */
 #define LLMBENCH_CALL_SIZE_1_0 48          /* llmbench_call */
 #define LLMBENCH_EVENT_SIZE_1_0 48         /* llmbench_event */
 #define LLMBENCH_HTTP_REQUEST_SIZE_1_1 64  /* the HTTP service's structs, new in 1.1 */
@@ -226,6 +227,12 @@ typedef struct llmbench_http_service {
                        const llmbench_http_handler *handler, char **error_out);
 } llmbench_http_service;
 
+/* ---- The provider service (ABI 1.2): a scorer calls a provider of the run's suite ---------- */
+typedef enum llmbench_provider_call_kind {
+    LLMBENCH_PROVIDER_EMBED = 1,    /* request {"inputs": [..]}; result {"embeddings": [[..]], "usage"?: {..}} */
+    LLMBENCH_PROVIDER_COMPLETE = 2  /* request {"messages": [..], "options"?: {..}}; result {"text", "reasoning"?, "finish_reason"?, "usage"?} */
+} llmbench_provider_call_kind;
+
 /* ---- The host table, handed to every plugin instance ------------------------------------- */
 typedef struct llmbench_host {
     uint32_t abi_major;
@@ -242,6 +249,24 @@ typedef struct llmbench_host {
     int32_t (*is_cancelled)(void *context, void *host_call);
     /* The engine's HTTP service (ABI 1.1). NULL from a 1.0 host: check before use. */
     const llmbench_http_service *http;
+
+    /* ---- ABI 1.2 (a host whose struct_size is LLMBENCH_HOST_SIZE_1_0 has none of these) ------ */
+    /*
+     * Calls a provider of the run's suite (`provider_id`, a suite provider id, possibly one marked
+     * `under_test: false`) through its plugin instance, with the engine's transport and that
+     * provider's retry policy and timeouts (Docs/plugin-abi.md "The provider service"). `kind` is a
+     * llmbench_provider_call_kind; the engine sets the request's "model" to the provider's.
+     * Blocking; call it only from inside `score` (or `aggregate`), on the thread that received the
+     * call, passing that call's host_call. Everything passed in is borrowed. Returns LLMBENCH_OK and
+     * sets *result_out / *result_len to the result JSON (allocated with host->alloc, not
+     * NUL-terminated; the plugin frees it with host->free); or a non-OK status (the provider's last
+     * error, or LLMBENCH_ERR_NOT_FOUND for an unknown provider id, or LLMBENCH_ERR_INVALID_REQUEST
+     * outside a run) and, when `error_out` is not NULL, a NUL-terminated message allocated with
+     * host->alloc (the plugin frees it), or NULL. NULL from a 1.0 or 1.1 host: check struct_size.
+     */
+    int32_t (*provider_call)(void *context, void *host_call, const char *provider_id, size_t provider_id_len,
+                             int32_t kind, const char *request_json, size_t request_len,
+                             char **result_out, size_t *result_len, char **error_out);
 } llmbench_host;
 
 /* ---- The plugin table, returned by llmbench_plugin_entry --------------------------------- */

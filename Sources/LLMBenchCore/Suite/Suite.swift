@@ -46,13 +46,17 @@ public struct ProviderConfig: Sendable, Equatable {
     public var warmup: Int
     /// The engine's too: how tokens are counted when the provider reports none.
     public var tokens: TokenCounting
+    /// False for a provider the suite uses only as a service (a scorer's embedder or judge): it is
+    /// prepared, but no test is sent to it and it has no results.
+    public var underTest: Bool
     public var location: SourceLocation?
 
     public init(id: String, plugin: String, model: String, apiKeyEnv: String? = nil, baseURL: String? = nil,
                 options: [String: JSONValue] = [:], retry: RetryPolicy = RetryPolicy(), timeouts: TransportTimeouts = TransportTimeouts(),
                 concurrency: Int? = nil, rateLimit: RateLimit = RateLimit(), budgetUSD: Double? = nil, warmup: Int = 0,
-                tokens: TokenCounting = TokenCounting(), location: SourceLocation? = nil)
+                tokens: TokenCounting = TokenCounting(), underTest: Bool = true, location: SourceLocation? = nil)
     {
+        self.underTest = underTest
         self.concurrency = concurrency
         self.rateLimit = rateLimit
         self.budgetUSD = budgetUSD

@@ -10,7 +10,7 @@ public struct SuiteParser {
     static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
     static let includeKeys = ["version", "description", "providers", "defaults", "tests"]
     static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts", "concurrency",
-                               "rate_limit", "budget_usd", "warmup", "usage_from", "tokenizer", "template_tokens"]
+                               "rate_limit", "budget_usd", "warmup", "usage_from", "tokenizer", "template_tokens", "under_test"]
     static let rateLimitKeys = ["rpm", "tpm"]
     static let retryKeys = ["max_attempts", "rate_limited_max_attempts", "base_delay_ms", "max_delay_ms", "deadline_ms"]
     static let timeoutKeys = ["connect_ms", "first_byte_ms", "idle_ms", "total_ms"]
@@ -184,10 +184,18 @@ public struct SuiteParser {
             let budget = doc.double(fields["budget_usd"], key: "budget_usd", in: "a provider", range: 0...1e9)
             let warmup = doc.int(fields["warmup"], key: "warmup", in: "a provider", min: 0) ?? 0
             let tokens = parseTokenCounting(fields, doc: &doc)
+            var underTest = true
+            if let node = fields["under_test"] {
+                if case .scalar = node, let value = node.bool {
+                    underTest = value
+                } else {
+                    doc.problem(.wrongType, "expected 'under_test' in a provider to be true or false, found \(YAMLDocument.describe(node))", at: node)
+                }
+            }
             guard let id, let plugin, let model else { return nil }
             return ProviderConfig(id: id, plugin: plugin, model: model, apiKeyEnv: keyEnv, baseURL: baseURL,
                                   options: options, retry: retry, timeouts: timeouts, concurrency: concurrency, rateLimit: rateLimit,
-                                  budgetUSD: budget, warmup: warmup, tokens: tokens, location: doc.location(item))
+                                  budgetUSD: budget, warmup: warmup, tokens: tokens, underTest: underTest, location: doc.location(item))
         }
     }
 

@@ -1,5 +1,6 @@
 import CLLMBenchPluginABI
 import Foundation
+import LLMBenchCore
 import Synchronization
 
 /// Where plugin log lines go when no run is making the call (a plugin's `create`, or a thread of
@@ -45,6 +46,7 @@ enum HostTable {
         host.pointee.free = hostFree
         host.pointee.is_cancelled = hostIsCancelled
         host.pointee.http = UnsafePointer(CurlTransport.service)
+        host.pointee.provider_call = hostProviderCall
         return host
     }
 }
@@ -63,4 +65,34 @@ private let hostFree: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRaw
 private let hostIsCancelled: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32 = { _, hostCall in
     guard let hostCall else { return CurrentRun.get()?.isCancelled == true ? 1 : 0 }
     return Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().isCancelled ? 1 : 0
+}
+
+/// ABI 1.2's provider service (`ProviderService`): the run is the one of the scorer's call.
+private let hostProviderCall: @convention(c) (
+    UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int, Int32, UnsafePointer<CChar>?, Int,
+    UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 = { _, hostCall, idPointer, idLength, kind, requestPointer, requestLength, resultOut, resultLength, errorOut in
+    resultOut?.pointee = nil
+    resultLength?.pointee = 0
+    errorOut?.pointee = nil
+    let providerID = idPointer.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: idLength), as: UTF8.self) } ?? ""
+    let request = requestPointer.map { Array(UnsafeRawBufferPointer(start: $0, count: requestLength)) } ?? []
+    let outcome: Result<[UInt8], RequestError>
+    if let hostCall {
+        let run = Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().run
+        outcome = ProviderService.call(run: run, providerID: providerID, kind: kind, request: request)
+    } else {
+        outcome = .failure(RequestError(kind: .invalidRequest, message: "provider_call needs the host_call of the score call it is made from"))
+    }
+    switch outcome {
+    case .success(let bytes):
+        guard let resultOut, let memory = malloc(max(bytes.count, 1)) else { return Int32(LLMBENCH_ERR_INTERNAL.rawValue) }
+        bytes.withUnsafeBytes { if let base = $0.baseAddress { memory.copyMemory(from: base, byteCount: bytes.count) } }
+        resultOut.pointee = memory.assumingMemoryBound(to: CChar.self)
+        resultLength?.pointee = bytes.count
+        return 0
+    case .failure(let error):
+        errorOut?.pointee = strdup(error.message)
+        return ProviderService.status(error.kind)
+    }
 }

@@ -83,6 +83,8 @@ public final class RunContext: @unchecked Sendable {
 
     private let cancelled = Atomic<Bool>(false)
     private let wakers = Mutex<[@Sendable () -> Void]>([])
+    /// The suite's prepared providers by id, under test or not, for the provider service.
+    private let services = Mutex<[String: PreparedRun.Provider]>([:])
     let logSink: LogSink?
     private(set) var redactor: SecretRedactor
     public let observers: [any RunObserver]
@@ -107,6 +109,15 @@ public final class RunContext: @unchecked Sendable {
 
     /// The run's secrets, known once its providers are prepared; set before any call is made.
     func addSecrets(_ secrets: [String]) { redactor = SecretRedactor(secrets: redactor.secrets + secrets) }
+
+    /// The providers a scorer may call through the host's `provider_call`; set before any call is made.
+    func addServiceProviders(_ providers: [PreparedRun.Provider]) {
+        services.withLock { for provider in providers { $0[provider.config.id] = provider } }
+    }
+
+    func serviceProvider(id: String) -> PreparedRun.Provider? { services.withLock { $0[id] } }
+
+    var serviceProviderIDs: [String] { services.withLock { $0.keys.sorted() } }
 
     func log(_ line: PluginLog.Line) {
         guard let logSink else { return }

@@ -13,7 +13,11 @@ public final class PreparedRun: @unchecked Sendable {
     }
 
     public let suite: Suite
+    /// The providers under test: the plan sends every test to each of them.
     public let providers: [Provider]
+    /// Every prepared provider, under test or not (`under_test: false`): those a scorer may call
+    /// through the provider service.
+    public let serviceProviders: [Provider]
     /// Scorer instances by `ScorerKey`: one per distinct scorer + options in the suite.
     let scorers: [String: PluginInstance]
     /// The scorer instances, for callers that score outside a run (tests, `llmbench score`).
@@ -31,9 +35,11 @@ public final class PreparedRun: @unchecked Sendable {
     let estimates: [RequestEstimate]
     private let slowTests: [Bool]
 
-    init(suite: Suite, providers: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
+    init(suite: Suite, providers allProviders: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
          redactor: SecretRedactor)
     {
+        let providers = allProviders.filter(\.config.underTest)
+        serviceProviders = allProviders
         requestPrefixes = suite.tests.flatMap { test in
             providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
         }
@@ -170,7 +176,9 @@ public struct RunPreparation {
         var notices: [String] = []
         var keys: [String] = []
         var providers: [PreparedRun.Provider] = []
-        let wanted = selectedProviders.isEmpty ? suite.providers : suite.providers.filter { selectedProviders.contains($0.id) }
+        // A provider not under test is a service of the suite's scorers: --provider never leaves it out.
+        let wanted = selectedProviders.isEmpty ? suite.providers
+            : suite.providers.filter { selectedProviders.contains($0.id) || !$0.underTest }
         let snapshot = prices.snapshot(for: wanted.map { ($0.plugin, $0.model) }, on: priceDate)
         for config in wanted {
             var apiKey: String?
@@ -207,8 +215,9 @@ public struct RunPreparation {
                 problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))
             }
         }
-        if providers.isEmpty && problems.isEmpty {
-            problems.append(LLMBenchError(.usage, "no provider can run: \(notices.joined(separator: "; "))"))
+        if !providers.contains(where: \.config.underTest) && problems.isEmpty {
+            let why = notices.isEmpty ? "every provider has under_test: false" : notices.joined(separator: "; ")
+            problems.append(LLMBenchError(.usage, "no provider can run: \(why)"))
         }
         var scorers: [String: PluginInstance] = [:]
         for test in suite.tests {

@@ -32,6 +32,7 @@ public struct Runner {
     public func run(_ plan: Plan, store: any ResultStore, info: RunInfo, resuming: Bool = false) throws(LLMBenchError) -> Outcome {
         var info = info
         context.addSecrets(prepared.redactor.secrets)
+        context.addServiceProviders(prepared.serviceProviders)
         let spentBefore: [String: Double]
         if resuming {
             try store.resumeRun(info)

@@ -129,8 +129,10 @@ enum ResetTime {
 }
 
 /// Deterministic unit-length embeddings: equal texts embed equally, different texts differently.
-enum FakeEmbedding {
-    static func vector(for text: String, dimensions: Int) -> [Float] {
+/// The fake servers' embeddings: a unit vector drawn from the text's FNV-1a hash, so a test can
+/// compute what a scorer should make of them.
+public enum FakeEmbedding {
+    public static func vector(for text: String, dimensions: Int) -> [Float] {
         var state: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { state = (state ^ UInt64(byte)) &* 0x100_0000_01b3 }
         var values: [Float] = []

@@ -1,0 +1,130 @@
+import CLLMBenchPluginABI
+import Foundation
+import LLMBenchCore
+
+/// ABI 1.2's provider service: a scorer's call to a provider of the run's suite (an embedder, a
+/// judge), made through that provider's plugin instance, the engine's transport, and the provider's
+/// retry policy and timeouts. Docs/plugin-abi.md "The provider service" says what is shared with the
+/// run's scheduler and what is not.
+enum ProviderService {
+    enum Kind: Int32 {
+        case embed = 1, complete = 2
+    }
+
+    /// One call, retried as the provider's policy says. Returns the result JSON, or the last error.
+    /// Blocking: runs on the scorer's thread, and sleeps there between attempts.
+    static func call(run: RunContext?, providerID: String, kind rawKind: Int32, request: [UInt8]) -> Result<[UInt8], RequestError> {
+        guard let run else {
+            return .failure(RequestError(kind: .invalidRequest, message: "provider '\(providerID)' was asked for outside a run: only a run's scorers can call the suite's providers"))
+        }
+        guard let kind = Kind(rawValue: rawKind) else {
+            return .failure(RequestError(kind: .invalidRequest, message: "unknown provider call kind \(rawKind) (1 embed, 2 complete)"))
+        }
+        guard let provider = run.serviceProvider(id: providerID) else {
+            let known = run.serviceProviderIDs.joined(separator: ", ")
+            return .failure(RequestError(kind: .notFound, message: "no provider '\(providerID)' in this run; it has: \(known.isEmpty ? "none" : known) (a provider skipped for a missing key is not prepared)"))
+        }
+        let requestJSON: [UInt8]
+        switch Self.request(kind, request, provider: provider.config) {
+        case .success(let made): requestJSON = made
+        case .failure(let error): return .failure(error)
+        }
+        let policy = provider.config.retry
+        let deadlineNs = MonotonicClock.nowNs() + UInt64(policy.deadlineMs) * 1_000_000
+        var attempts = 0
+        while true {
+            attempts += 1
+            let outcome = kind == .embed
+                ? provider.instance.embed(requestJSON: requestJSON, timeouts: provider.config.timeouts, run: run)
+                : provider.instance.complete(requestJSON: requestJSON, timeouts: provider.config.timeouts, run: run)
+            var error = outcome.error
+            if error == nil && outcome.status != 0 {
+                error = RequestError(kind: ErrorKind(statusCode: outcome.status), message: "the plugin failed with status \(outcome.status)")
+            }
+            guard var error else { return result(kind, outcome, providerID: providerID) }
+            error.message = "provider '\(providerID)': " + run.redactor.redact(error.message)
+            if error.retryAfterMs == nil { error.retryAfterMs = outcome.transport.retryAfterMs }
+            guard RetryPolicy.isRetryable(error.kind), !run.isCancelled else { return .failure(error) }
+            let maxAttempts = error.kind == .rateLimited ? max(policy.maxAttempts, policy.rateLimitedMaxAttempts) : policy.maxAttempts
+            guard attempts < maxAttempts else {
+                error.message += " (after \(attempts) attempts)"
+                return .failure(error)
+            }
+            let waitMs = error.retryAfterMs.map(Double.init) ?? policy.backoffMs(afterAttempt: attempts, unit: Double.random(in: 0..<1))
+            guard MonotonicClock.nowNs() + UInt64(waitMs * 1_000_000) < deadlineNs else {
+                error.message += " (not retried: waiting \(Int(waitMs)) ms would pass the \(policy.deadlineMs) ms deadline)"
+                return .failure(error)
+            }
+            if !sleep(ms: waitMs, unlessCancelled: run) { return .failure(error) }
+        }
+    }
+
+    /// The plugin's request: the scorer's, with the provider's model (and, for completions, the
+    /// provider's options under the scorer's).
+    private static func request(_ kind: Kind, _ bytes: [UInt8], provider: ProviderConfig) -> Result<[UInt8], RequestError> {
+        let parsed = bytes.withUnsafeBytes { buffer in Result { () throws(JSONParseError) in try JSONValue.parse(bytes: buffer) } }
+        guard case .success(let value) = parsed, var object = value.objectValue else {
+            return .failure(RequestError(kind: .invalidRequest, message: "the request to provider '\(provider.id)' is not a JSON object"))
+        }
+        object["model"] = .string(provider.model)
+        switch kind {
+        case .embed:
+            guard let inputs = object["inputs"]?.arrayValue, inputs.allSatisfy({ $0.stringValue != nil }) else {
+                return .failure(RequestError(kind: .invalidRequest, message: "an embedding request needs \"inputs\": a list of strings"))
+            }
+        case .complete:
+            guard object["messages"]?.arrayValue != nil else {
+                return .failure(RequestError(kind: .invalidRequest, message: "a completion request needs \"messages\": [{\"role\", \"content\"}]"))
+            }
+            object["options"] = .object(provider.options.merging(object["options"]?.objectValue ?? [:]) { _, scorers in scorers })
+            if object["test"] == nil {
+                object["test"] = .object(["name": .string(""), "category": .string(""), "expected": .array([]), "repeat": .number(0)])
+            }
+        }
+        return .success(Array(JSONValue.object(object).jsonText.utf8))
+    }
+
+    private static func result(_ kind: Kind, _ outcome: CallOutcome, providerID: String) -> Result<[UInt8], RequestError> {
+        switch kind {
+        case .embed:
+            guard let json = outcome.resultJSON else {
+                return .failure(RequestError(kind: .malformedResponse, message: "provider '\(providerID)' answered no embeddings"))
+            }
+            return .success(Array(json.utf8))
+        case .complete:
+            var object: [String: JSONValue] = ["text": .string(outcome.outputText)]
+            if let reasoning = outcome.reasoningText { object["reasoning"] = .string(reasoning) }
+            if let finish = outcome.finishReason { object["finish_reason"] = .string(finish) }
+            if let usage = outcome.usageJSON, let value = try? JSONValue.parse(usage) { object["usage"] = value }
+            return .success(Array(JSONValue.object(object).jsonText.utf8))
+        }
+    }
+
+    /// Sleeps in short slices so that a cancelled run ends the wait; false when it did.
+    private static func sleep(ms: Double, unlessCancelled run: RunContext) -> Bool {
+        let endNs = MonotonicClock.nowNs() + UInt64(max(0, ms) * 1_000_000)
+        while MonotonicClock.nowNs() < endNs {
+            if run.isCancelled { return false }
+            let leftNs = endNs - min(endNs, MonotonicClock.nowNs())
+            usleep(useconds_t(min(leftNs / 1000, 50_000)))
+        }
+        return !run.isCancelled
+    }
+
+    /// The ABI status of an error kind (llmbench_status).
+    static func status(_ kind: ErrorKind) -> Int32 {
+        switch kind {
+        case .invalidRequest: 1
+        case .auth: 2
+        case .notFound: 3
+        case .rateLimited: 4
+        case .timeout: 5
+        case .server: 6
+        case .network: 7
+        case .malformedResponse: 8
+        case .contentFilter: 9
+        case .cancelled: 10
+        default: 11
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LLMBenchCore
+import LLMBenchEngine
+import LLMBenchFakeServers
+import LLMBenchTestSupport
+import Testing
+
+/// The embedding_cosine scorer through the engine: a Mock provider under test, the OpenAI plugin
+/// against the loopback fake as the suite's embedder (under_test: false), the ABI 1.2 provider
+/// service between them.
+struct EmbeddingCosineTests {
+    static func suite(_ server: FakeProviderServer, embedder: String = "emb", threshold: String = "") -> String {
+        """
+        version: 1
+        name: embed
+        providers:
+          - {id: p, plugin: mock, model: m, options: {mode: echo}}
+          - {id: emb, plugin: openai, model: "fake;dims=24", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY, under_test: false}
+        defaults:
+          scorers: [{scorer: embedding_cosine\(threshold), options: {embedder: \(embedder)}}]
+        tests:
+          - {name: one, prompt: "the cat sat", expected: ["a cat was sitting", "the cat sat"]}
+          - {name: two, prompt: "blue sky", expected: "green grass"}
+        """
+    }
+
+    static let key = ["FAKE_PROVIDER_KEY": "fake-key-123"]
+
+    /// What the scorer should answer: the fake's vectors as the plugin reads them (JSON text of
+    /// each Float), their cosine, the best over the references.
+    static func expectedCosines(output: String, references: [String]) -> [Double] {
+        func vector(_ text: String) -> [Double] { FakeEmbedding.vector(for: text, dimensions: 24).map { Double(String($0))! } }
+        let o = vector(output)
+        return references.map { reference in
+            let r = vector(reference)
+            let dot = zip(o, r).map { $0 * $1 }.reduce(0, +)
+            return dot / (o.map { $0 * $0 }.reduce(0, +).squareRoot() * r.map { $0 * $0 }.reduce(0, +).squareRoot())
+        }
+    }
+
+    @Test func scoresEachAnswerByItsBestCosineWithEmbeddingsFromTheSuitesProvider() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let (run, _, _) = try runSuite(Self.suite(server), environment: Self.key)
+        #expect(run.results.count == 2, "the embedder is not under test: no results of its own")
+        #expect(run.results.allSatisfy { $0.provider == "p" && $0.status == .ok })
+        for (name, references) in [("one", ["a cat was sitting", "the cat sat"]), ("two", ["green grass"])] {
+            let result = try #require(run.results.first { $0.test == name })
+            let score = try #require(result.scores.first)
+            #expect(score.error == nil)
+            let cosines = Self.expectedCosines(output: result.output, references: references)
+            let best = cosines.max()!
+            #expect(abs(try #require(score.value) - max(0, best)) < 1e-9, "value is max(0, best cosine)")
+            #expect(score.passed == (best >= 0.75))
+            let reported = try #require(score.details["cosines"]?.arrayValue).compactMap(\.doubleValue)
+            #expect(zip(reported, cosines).allSatisfy { abs($0 - $1) < 1e-9 } && reported.count == cosines.count)
+        }
+        // Test "one" echoes a reference: cosine 1, passed.
+        #expect(run.results.first { $0.test == "one" }?.passed == true)
+        let embeddings = server.records().filter { $0.path.hasSuffix("/embeddings") }
+        #expect(embeddings.count == 2, "one request per scored result: the output and its references in one batch")
+        #expect(embeddings.allSatisfy { $0.status == 200 && $0.model == "fake;dims=24" && $0.headers["authorization"] == "Bearer fake-key-123" })
+        #expect(server.records().allSatisfy { $0.path.hasSuffix("/embeddings") }, "the embedder got no test")
+    }
+
+    @Test func anEmbedderTheSuiteLacksIsAScorerErrorNamingTheProvidersItHas() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let (run, _, _) = try runSuite(Self.suite(server, embedder: "nope"), environment: Self.key)
+        #expect(run.results.count == 2)
+        for result in run.results {
+            let error = try #require(result.scores.first?.error)
+            #expect(error.hasPrefix("not_found: ") && error.contains("'nope'") && error.contains("emb, p"), "\(error)")
+            #expect(!result.passed)
+        }
+        #expect(server.records().isEmpty)
+    }
+
+    @Test func anEmbedderThatFailsIsRetriedByItsPolicyThenRecordedOnTheScore() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let yaml = Self.suite(server).replacingOccurrences(of: "\"fake;dims=24\"", with: "\"fake;dims=24;fault=500\"")
+            .replacingOccurrences(of: "under_test: false}", with: "under_test: false, retry: {max_attempts: 2, base_delay_ms: 1}}")
+        let (run, _, _) = try runSuite(yaml, environment: Self.key)
+        for result in run.results {
+            let error = try #require(result.scores.first?.error)
+            #expect(error.hasPrefix("server: provider 'emb'") && error.contains("after 2 attempts"), "\(error)")
+        }
+        #expect(server.records().count == 4, "two attempts for each of two results")
+    }
+
+    @Test func aSuiteWhoseOnlyProviderIsNotUnderTestIsRefused() throws {
+        let yaml = """
+            version: 1
+            name: none
+            providers:
+              - {id: p, plugin: mock, model: m, under_test: false}
+            tests:
+              - {name: t, prompt: q}
+            """
+        #expect(throws: LLMBenchErrors.self) { try runSuite(yaml) }
+    }
+
+    @Test func theScorerRefusesOptionsWithoutAnEmbedder() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let yaml = Self.suite(server).replacingOccurrences(of: "options: {embedder: emb}", with: "options: {}")
+        do {
+            _ = try runSuite(yaml, environment: Self.key)
+            Issue.record("the suite was accepted")
+        } catch let errors as LLMBenchErrors {
+            #expect(errors.description.contains("needs option 'embedder'"), "\(errors)")
+        }
+    }
+}
