@@ -158,7 +158,21 @@ struct ExactMatch: ScorerPlugin {
             if word == articleA || word == articleAn || word == articleThe { endToken() } else { token.append(contentsOf: word) }
             word.removeAll(keepingCapacity: true)
         }
-        for scalar in PythonUnicode.lower(text) where !asciiPunctuation.contains(scalar) {
+        for scalar in PythonUnicode.lower(text) {
+            let value = scalar.value
+            if value < 128 {
+                // The same three tests as below, looked up: most answers are ASCII.
+                let kind = asciiKinds[Int(value)]
+                if kind == .punctuation { continue }
+                if kind == .word {
+                    word.append(UInt8(value))
+                    continue
+                }
+                endWord()
+                if kind == .space { endToken() } else { token.append(UInt8(value)) }
+                continue
+            }
+            if asciiPunctuation.contains(scalar) { continue }
             if isPythonWordCharacter(scalar) {
                 UTF8.encode(scalar) { word.append($0) }
                 continue
@@ -172,6 +186,15 @@ struct ExactMatch: ScorerPlugin {
     }
 
     static let articleA = Array("a".utf8), articleAn = Array("an".utf8), articleThe = Array("the".utf8)
+
+    enum ASCIIKind { case punctuation, word, space, other }
+    /// What `squadNormalize` makes of each ASCII code point, from the same predicates it uses for the rest.
+    static let asciiKinds: [ASCIIKind] = (0..<128).map { value in
+        let scalar = Unicode.Scalar(UInt8(value))
+        if asciiPunctuation.contains(scalar) { return .punctuation }
+        if isPythonWordCharacter(scalar) { return .word }
+        return PythonUnicode.isSpace(scalar) ? .space : .other
+    }
 }
 
 @_cdecl("llmbench_plugin_entry")

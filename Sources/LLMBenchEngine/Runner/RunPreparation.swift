@@ -34,6 +34,8 @@ public final class PreparedRun: @unchecked Sendable {
     /// What each test × provider request is expected to take (budget, tokens per minute), same index.
     let estimates: [RequestEstimate]
     private let slowTests: [Bool]
+    /// Each test's scorer instances, in the test's order (found once, not per result).
+    let testScorers: [[(spec: ScorerSpec, instance: PluginInstance)]]
 
     init(suite: Suite, providers allProviders: [Provider], scorers: [String: PluginInstance], prices: PriceSnapshot, notices: [String],
          redactor: SecretRedactor)
@@ -44,9 +46,8 @@ public final class PreparedRun: @unchecked Sendable {
             providers.map { Runner.requestPrefix(test: test, provider: $0.config) }
         }
         cacheKeyMemo = Mutex(Array(repeating: nil, count: suite.tests.count * providers.count))
-        slowTests = suite.tests.map { test in
-            test.scorers.contains { spec in scorers[ScorerKey.make(spec)].map { ScorerCall.deadlineMs(spec, $0) != nil } ?? false }
-        }
+        testScorers = suite.tests.map { test in test.scorers.compactMap { spec in scorers[ScorerKey.make(spec)].map { (spec, $0) } } }
+        slowTests = testScorers.map { pairs in pairs.contains { ScorerCall.deadlineMs($0.spec, $0.instance) != nil } }
         estimates = suite.tests.flatMap { test in
             providers.map { RequestEstimate(test: test, provider: $0.config, tokenizer: $0.tokenizer, price: $0.price) }
         }

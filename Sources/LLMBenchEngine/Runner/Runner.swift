@@ -128,14 +128,13 @@ public struct Runner {
     }
 
     /// Runs each scorer; the test passes when every scorer meets its threshold. Quality is their mean.
-    static func score(_ result: inout BenchResult, test: TestCase, prepared: PreparedRun, context: RunContext) {
+    static func score(_ result: inout BenchResult, test: TestCase, index: Int, prepared: PreparedRun, context: RunContext) {
         guard !test.scorers.isEmpty else {
             result.passed = true
             return
         }
         var outcomes: [ScoreOutcome] = []
-        for spec in test.scorers {
-            guard let scorer = prepared.scorers[ScorerKey.make(spec)] else { continue }
+        for (spec, scorer) in prepared.testScorers[index] {
             let request = ScorerCall.Request(messages: test.messages, provider: result.provider, model: result.model, category: test.category,
                                              repeatIndex: result.repeatIndex)
             let output = result.output

@@ -35,13 +35,13 @@ final class Stages: @unchecked Sendable {
         let item = job.item
         guard result.status == .ok, prepared.scoresSlowly(item.test) else {
             var scored = result
-            if result.status == .ok { Runner.score(&scored, test: test, prepared: prepared, context: context) }
+            if result.status == .ok { Runner.score(&scored, test: test, index: item.test, prepared: prepared, context: context) }
             deliver(scored, item: item)
             return
         }
         slowScoring.submit { [self] in
             var scored = result
-            Runner.score(&scored, test: test, prepared: prepared, context: context)
+            Runner.score(&scored, test: test, index: item.test, prepared: prepared, context: context)
             deliver(scored, item: item)
         }
     }
@@ -60,7 +60,7 @@ final class Stages: @unchecked Sendable {
         result.startedAt = WallClock.nowUnix()
         result.scores = []
         result.quality = nil
-        Runner.score(&result, test: test, prepared: prepared, context: context)
+        Runner.score(&result, test: test, index: item.test, prepared: prepared, context: context)
         deliver(result, item: item)
     }
 
