@@ -125,7 +125,8 @@ extension SeededGenerator {
             costUSD: maybe { $0.double() }, quality: maybe { $0.double() }, passed: chance(50),
             scores: (0..<int(0...3)).map { _ in
                 ScoreOutcome(scorer: text(), value: maybe { $0.double() }, passed: chance(50), threshold: maybe { $0.double() },
-                             explanation: maybe { $0.text() }, details: details(), error: maybe { $0.text() })
+                             explanation: maybe { $0.text() }, details: details(), error: maybe { $0.text() },
+                             inputTokens: maybe { $0.int(0...100_000) }, outputTokens: maybe { $0.int(0...100_000) }, costUSD: maybe { $0.double() })
             },
             output: text(), reasoning: maybe { $0.text() }, truncated: chance(10), finishReason: maybe { $0.text() },
             attempts: int(1...5), waitMs: double(), http: maybe { $0.http() }, chunkGapsMs: (0..<int(0...6)).map { _ in double() },

@@ -109,3 +109,40 @@ struct EmbeddingCosineTests {
         }
     }
 }
+
+/// What a scorer's calls to providers cost is recorded on the result, apart from the model's, and summed.
+struct ScoringCostTests {
+    static func suite(_ server: FakeProviderServer) -> String {
+        EmbeddingCosineTests.suite(server).replacingOccurrences(of: "fake;dims=24", with: "fake;dims=24;input_tokens=50")
+    }
+
+    @Test func theEmbeddersTokensAndCostAreTheResultsScoringCost() throws {
+        let server = try FakeProviderServer(api: .openai)
+        // $2 per million input tokens for the embedder; the model under test has no price.
+        let prices = try PriceTable.parse("""
+            version: 1
+            prices:
+              - {plugin: openai, model: "fake;dims=24;input_tokens=50", effective: 2024-01-01, input: 2, output: 0, source: test}
+            """, path: "prices.yaml")
+        let (run, store, _) = try runSuite(Self.suite(server), environment: EmbeddingCosineTests.key, prices: prices)
+        #expect(run.results.count == 2)
+        for result in run.results {
+            let score = try #require(result.scores.first)
+            #expect(score.inputTokens == 50 && score.outputTokens == 0, "one embedding call, as the server reported it")
+            #expect(abs(try #require(score.costUSD) - 50 * 2e-6) < 1e-15)
+            #expect(result.costUSD == nil, "the model under test is unpriced: its own cost stays unknown, apart")
+            #expect(result.scoringCostUSD == score.costUSD)
+        }
+        let overall = try #require(RunReport(run: run.run, results: try store.results(runID: run.run.id)).summary.first { $0.category == nil })
+        #expect(abs(try #require(overall.scoringCostUSD) - 2 * 50 * 2e-6) < 1e-15)
+        #expect(overall.json["scoring_cost_usd"]?.doubleValue == overall.scoringCostUSD)
+    }
+
+    @Test func anUnpricedEmbedderLeavesTheTokensAndNoCost() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let (run, _, _) = try runSuite(Self.suite(server), environment: EmbeddingCosineTests.key)
+        let score = try #require(run.results.first?.scores.first)
+        #expect(score.inputTokens == 50 && score.costUSD == nil)
+        #expect(RunReport(run: run.run, results: run.results).summary.first?.scoringCostUSD == nil, "unknown, never zero")
+    }
+}

@@ -118,10 +118,19 @@ public struct ScoreOutcome: Sendable, Equatable {
     public var explanation: String?
     public var details: JSONValue
     public var error: String?
+    /// What the scorer's calls to the suite's providers took (an embedder, a judge): scoring cost,
+    /// apart from the model under test. nil when it made none; `costUSD` nil also when unpriced.
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var costUSD: Double?
 
     public init(scorer: String, value: Double?, passed: Bool, threshold: Double?, explanation: String? = nil,
-                details: JSONValue = .object([:]), error: String? = nil)
+                details: JSONValue = .object([:]), error: String? = nil, inputTokens: Int? = nil, outputTokens: Int? = nil,
+                costUSD: Double? = nil)
     {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costUSD = costUSD
         self.scorer = scorer
         self.value = value
         self.passed = passed
@@ -135,6 +144,7 @@ public struct ScoreOutcome: Sendable, Equatable {
         .object([
             "scorer": .string(scorer), "value": JSONValue(value), "passed": .bool(passed), "threshold": JSONValue(threshold),
             "explanation": JSONValue(explanation), "details": details, "error": JSONValue(error),
+            "input_tokens": JSONValue(inputTokens), "output_tokens": JSONValue(outputTokens), "cost_usd": JSONValue(costUSD),
         ])
     }
 
@@ -142,7 +152,8 @@ public struct ScoreOutcome: Sendable, Equatable {
         guard let scorer = json["scorer"]?.stringValue else { return nil }
         self.init(scorer: scorer, value: json["value"]?.doubleValue, passed: json["passed"]?.boolValue ?? false,
                   threshold: json["threshold"]?.doubleValue, explanation: json["explanation"]?.stringValue,
-                  details: json["details"] ?? .object([:]), error: json["error"]?.stringValue)
+                  details: json["details"] ?? .object([:]), error: json["error"]?.stringValue, inputTokens: json["input_tokens"]?.intValue,
+                  outputTokens: json["output_tokens"]?.intValue, costUSD: json["cost_usd"]?.doubleValue)
     }
 }
 
@@ -324,6 +335,14 @@ public struct BenchResult: Sendable, Equatable {
     public var tpotMs: Double? {
         guard let latencyMs, let ttftMs, let out = usage?.outputTokens, out > 1 else { return nil }
         return (latencyMs - ttftMs) / Double(out - 1)
+    }
+
+    /// What scoring this answer cost (its scorers' calls to the suite's providers); nil when none
+    /// was made or one was unpriced.
+    public var scoringCostUSD: Double? {
+        let calls = scores.filter { $0.inputTokens != nil || $0.outputTokens != nil }
+        guard !calls.isEmpty, calls.allSatisfy({ $0.costUSD != nil }) else { return nil }
+        return calls.reduce(0) { $0 + $1.costUSD! }
     }
 
     /// Output tokens per second of decoding; nil when undefined.

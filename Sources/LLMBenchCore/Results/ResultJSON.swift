@@ -264,9 +264,12 @@ extension HTTPInfo {
 extension ScoreOutcome {
     public func writeJSON(into w: inout JSONWriter) {
         w.raw("{")
-        w.key("details", first: true); w.write(details)
+        w.key("cost_usd", first: true); if let costUSD { w.number(costUSD) } else { w.raw("null") }
+        w.key("details"); w.write(details)
         w.key("error"); if let error { w.string(error) } else { w.raw("null") }
         w.key("explanation"); if let explanation { w.string(explanation) } else { w.raw("null") }
+        w.key("input_tokens"); if let inputTokens { w.number(Double(inputTokens)) } else { w.raw("null") }
+        w.key("output_tokens"); if let outputTokens { w.number(Double(outputTokens)) } else { w.raw("null") }
         w.key("passed"); w.raw(passed ? "true" : "false")
         w.key("scorer"); w.string(scorer)
         w.key("threshold"); if let threshold { w.number(threshold) } else { w.raw("null") }

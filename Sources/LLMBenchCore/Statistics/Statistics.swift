@@ -57,6 +57,9 @@ public struct GroupSummary: Sendable, Equatable {
     public var cached: Int = 0
     /// Scorers' figures for the whole group (corpus BLEU), by scorer id, when the run computed them.
     public var corpus: [String: Double] = [:]
+    /// What scoring cost (scorers' calls to the suite's providers), apart from the model's cost;
+    /// nil when no scorer made a call, or one was unpriced.
+    public var scoringCostUSD: Double?
 
     public var passRate: Double { n == 0 ? 0 : Double(passed) / Double(n) }
     /// Total cost ÷ passed tests; nil with no passes or no price.
@@ -75,7 +78,7 @@ public struct GroupSummary: Sendable, Equatable {
             "unpriced": JSONValue(unpriced),
             "quality_mean": JSONValue(qualityMean), "pass_rate": .number(passRate),
             "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated), "cached": JSONValue(cached),
-            "corpus": .object(corpus.mapValues { .number($0) }),
+            "corpus": .object(corpus.mapValues { .number($0) }), "scoring_cost_usd": JSONValue(scoringCostUSD),
         ])
     }
 }
@@ -139,6 +142,7 @@ public struct GroupAccumulator: Sendable {
     private var costSum = 0.0, costs = 0
     private var simulated = false
     private var cached = 0
+    private var scoringCost = 0.0, scoringCalls = 0, scoringUnpriced = false
 
     public init() {}
 
@@ -157,6 +161,10 @@ public struct GroupAccumulator: Sendable {
         if let c = r.costUSD { costSum += c; costs += 1 } else if r.hasUsage { unpriced += 1 }
         if r.simulated { simulated = true }
         if r.cached { cached += 1 }
+        if r.scoringCalls {
+            scoringCalls += 1
+            if let c = r.scoringCostUSD { scoringCost += c } else { scoringUnpriced = true }
+        }
     }
 
     public func summary(provider: String, model: String, category: String?) -> GroupSummary {
@@ -165,7 +173,7 @@ public struct GroupAccumulator: Sendable {
             latencyMs: Distribution(latencies), ttftMs: Distribution(ttfts),
             costMeanUSD: costs == 0 ? nil : costSum / Double(costs), costTotalUSD: costs == 0 ? nil : costSum,
             unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities), simulated: simulated,
-            cached: cached)
+            cached: cached, scoringCostUSD: scoringCalls == 0 || scoringUnpriced ? nil : scoringCost)
     }
 }
 
@@ -190,6 +198,9 @@ public struct ResultFigures: Sendable {
     /// Answered from the store: its times and cost belong to the run that measured them, so they are
     /// left out here (nil) and the result is counted apart.
     public var cached: Bool
+    /// Its scorers called providers; `scoringCostUSD` is what that cost (nil when unpriced).
+    public var scoringCalls: Bool
+    public var scoringCostUSD: Double?
 
     public init(_ result: BenchResult) {
         test = result.test
@@ -206,6 +217,8 @@ public struct ResultFigures: Sendable {
         quality = result.quality
         hasUsage = result.usage != nil
         simulated = result.simulated
+        scoringCalls = result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil }
+        scoringCostUSD = result.scoringCostUSD
         cached = result.cached
         if cached {
             latencyMs = nil

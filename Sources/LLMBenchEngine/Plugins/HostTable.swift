@@ -79,8 +79,9 @@ private let hostProviderCall: @convention(c) (
     let request = requestPointer.map { Array(UnsafeRawBufferPointer(start: $0, count: requestLength)) } ?? []
     let outcome: Result<[UInt8], RequestError>
     if let hostCall {
-        let run = Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue().run
-        outcome = ProviderService.call(run: run, providerID: providerID, kind: kind, request: request)
+        let collector = Unmanaged<CallCollector>.fromOpaque(hostCall).takeUnretainedValue()
+        outcome = ProviderService.call(run: collector.run, providerID: providerID, kind: kind, request: request,
+                                       usage: &collector.outcome.scoring)
     } else {
         outcome = .failure(RequestError(kind: .invalidRequest, message: "provider_call needs the host_call of the score call it is made from"))
     }

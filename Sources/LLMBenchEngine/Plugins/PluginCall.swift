@@ -26,9 +26,31 @@ package struct CallOutcome: Sendable {
     package var resultJSON: String?
     /// Set when the plugin used the engine's HTTP service.
     package var transport = TransportRecord()
+    /// What a scorer's calls to the suite's providers took (ABI 1.2 provider service).
+    package var scoring = ScoringUsage()
 
     package var outputText: String { String(decoding: text, as: UTF8.self) }
     package var reasoningText: String? { reasoning.isEmpty ? nil : String(decoding: reasoning, as: UTF8.self) }
+}
+
+/// Tokens and cost of a scorer's calls to providers; `priced` false once one call had no price.
+package struct ScoringUsage: Sendable {
+    package var calls = 0
+    package var inputTokens = 0
+    package var outputTokens = 0
+    package var costUSD = 0.0
+    package var priced = true
+
+    package mutating func add(_ usage: Usage?, price: PriceEntry?) {
+        calls += 1
+        guard let usage else {
+            priced = false
+            return
+        }
+        inputTokens += usage.inputTokens
+        outputTokens += usage.outputTokens
+        if let price { costUSD += price.costUSD(usage) } else { priced = false }
+    }
 }
 
 /// Receives one call's events. Plugins emit from one thread at a time per call (the ABI's contract).

@@ -13,7 +13,9 @@ enum ProviderService {
 
     /// One call, retried as the provider's policy says. Returns the result JSON, or the last error.
     /// Blocking: runs on the scorer's thread, and sleeps there between attempts.
-    static func call(run: RunContext?, providerID: String, kind rawKind: Int32, request: [UInt8]) -> Result<[UInt8], RequestError> {
+    static func call(run: RunContext?, providerID: String, kind rawKind: Int32, request: [UInt8],
+                     usage: inout ScoringUsage) -> Result<[UInt8], RequestError>
+    {
         guard let run else {
             return .failure(RequestError(kind: .invalidRequest, message: "provider '\(providerID)' was asked for outside a run: only a run's scorers can call the suite's providers"))
         }
@@ -41,7 +43,16 @@ enum ProviderService {
             if error == nil && outcome.status != 0 {
                 error = RequestError(kind: ErrorKind(statusCode: outcome.status), message: "the plugin failed with status \(outcome.status)")
             }
-            guard var error else { return result(kind, outcome, providerID: providerID) }
+            guard var error else {
+                // The call's usage, priced at the run's price for that provider: scoring cost.
+                let reported: Usage?
+                switch kind {
+                case .embed: reported = outcome.resultJSON.flatMap { try? JSONValue.parse($0) }?["usage"].flatMap(Usage.init(json:))
+                case .complete: reported = outcome.usageJSON.flatMap { try? JSONValue.parse($0) }.flatMap(Usage.init(json:))
+                }
+                usage.add(reported, price: provider.price)
+                return result(kind, outcome, providerID: providerID)
+            }
             error.message = "provider '\(providerID)': " + run.redactor.redact(error.message)
             if error.retryAfterMs == nil { error.retryAfterMs = outcome.transport.retryAfterMs }
             guard RetryPolicy.isRetryable(error.kind), !run.isCancelled else { return .failure(error) }

@@ -116,6 +116,17 @@ public enum ScorerCall {
 
     /// A scorer call's RESULT event, or its error, as an outcome.
     private static func outcome(of call: CallOutcome, spec: ScorerSpec) -> ScoreOutcome {
+        var outcome = verdict(of: call, spec: spec)
+        // Whatever the verdict, calls the scorer made to providers were made, and paid for.
+        if call.scoring.calls > 0 {
+            outcome.inputTokens = call.scoring.inputTokens
+            outcome.outputTokens = call.scoring.outputTokens
+            outcome.costUSD = call.scoring.priced ? call.scoring.costUSD : nil
+        }
+        return outcome
+    }
+
+    private static func verdict(of call: CallOutcome, spec: ScorerSpec) -> ScoreOutcome {
         if let error = call.error {
             return ScoreOutcome(scorer: spec.scorer, value: nil, passed: false, threshold: spec.threshold,
                                 error: "\(error.kind.rawValue): \(error.message)")
