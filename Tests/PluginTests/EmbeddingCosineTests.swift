@@ -146,3 +146,28 @@ struct ScoringCostTests {
         #expect(RunReport(run: run.run, results: run.results).summary.first?.scoringCostUSD == nil, "unknown, never zero")
     }
 }
+
+/// Embeddings are kept in the store by plugin, model and text: a rerun embeds nothing twice.
+struct EmbeddingCacheTests {
+    @Test func aRerunEmbedsNothingTwiceAndANewTextAlone() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let yaml = EmbeddingCosineTests.suite(server)
+        let (first, store, dir) = try runSuite(yaml, environment: EmbeddingCosineTests.key)
+        _ = dir
+        let embeddings = { server.records().filter { $0.path.hasSuffix("/embeddings") } }
+        #expect(embeddings().count == 2)
+        let (second, _, _) = try runSuite(yaml, environment: EmbeddingCosineTests.key, store: store)
+        #expect(embeddings().count == 2, "every text was already embedded")
+        #expect(second.results.map { $0.scores.first?.value } == first.results.map { $0.scores.first?.value })
+        #expect(second.results.allSatisfy { $0.scores.first?.inputTokens == nil }, "no provider call, no scoring cost")
+        // One new reference: only it is sent.
+        let changed = yaml.replacingOccurrences(of: "expected: \"green grass\"", with: "expected: [\"green grass\", \"a red barn\"]")
+        let (third, _, _) = try runSuite(changed, environment: EmbeddingCosineTests.key, store: store)
+        #expect(embeddings().count == 3)
+        let body = try JSONValue.parse(try #require(embeddings().last?.body))
+        #expect(body["input"] == ["a red barn"] || body["input"] == "a red barn", "\(body)")
+        let two = try #require(third.results.first { $0.test == "two" }?.scores.first)
+        let expected = EmbeddingCosineTests.expectedCosines(output: "blue sky", references: ["green grass", "a red barn"])
+        #expect(abs(try #require(two.value) - max(0, expected.max()!)) < 1e-9, "cached and new vectors in the request's order")
+    }
+}

@@ -26,10 +26,22 @@ enum ProviderService {
             let known = run.serviceProviderIDs.joined(separator: ", ")
             return .failure(RequestError(kind: .notFound, message: "no provider '\(providerID)' in this run; it has: \(known.isEmpty ? "none" : known) (a provider skipped for a missing key is not prepared)"))
         }
-        let requestJSON: [UInt8]
+        var requestJSON: [UInt8]
         switch Self.request(kind, request, provider: provider.config) {
         case .success(let made): requestJSON = made
         case .failure(let error): return .failure(error)
+        }
+        // Embeddings already in the store are not asked again: only the texts missing are.
+        var cached: [String: [Double]] = [:]
+        var inputs: [String] = []
+        if kind == .embed, let store = run.embeddingCache, let object = try? JSONValue.parse(String(decoding: requestJSON, as: UTF8.self)) {
+            inputs = object["inputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            cached = (try? store.embeddings(plugin: provider.config.plugin, model: provider.config.model, texts: inputs)) ?? [:]
+            if inputs.allSatisfy({ cached[$0] != nil }) { return .success(embeddingsJSON(inputs.map { cached[$0]! })) }
+            if !cached.isEmpty, case .object(var fields) = object {
+                fields["inputs"] = .array(Self.missing(inputs, cached).map { .string($0) })
+                requestJSON = Array(JSONValue.object(fields).jsonText.utf8)
+            }
         }
         let policy = provider.config.retry
         let deadlineNs = MonotonicClock.nowNs() + UInt64(policy.deadlineMs) * 1_000_000
@@ -51,6 +63,9 @@ enum ProviderService {
                 case .complete: reported = outcome.usageJSON.flatMap { try? JSONValue.parse($0) }.flatMap(Usage.init(json:))
                 }
                 usage.add(reported, price: provider.price)
+                if kind == .embed, let store = run.embeddingCache {
+                    return remembered(outcome, inputs: inputs, cached: cached, store: store, provider: provider.config, providerID: providerID)
+                }
                 return result(kind, outcome, providerID: providerID)
             }
             error.message = "provider '\(providerID)': " + run.redactor.redact(error.message)
@@ -109,6 +124,35 @@ enum ProviderService {
             if let usage = outcome.usageJSON, let value = try? JSONValue.parse(usage) { object["usage"] = value }
             return .success(Array(JSONValue.object(object).jsonText.utf8))
         }
+    }
+
+    /// The texts without a stored embedding, each once, in order.
+    private static func missing(_ inputs: [String], _ cached: [String: [Double]]) -> [String] {
+        var seen: Set<String> = []
+        return inputs.filter { cached[$0] == nil && seen.insert($0).inserted }
+    }
+
+    private static func embeddingsJSON(_ vectors: [[Double]]) -> [UInt8] {
+        Array(JSONValue.object(["embeddings": .array(vectors.map { .array($0.map { .number($0) }) })]).jsonText.utf8)
+    }
+
+    /// Stores the new embeddings and answers every input of the scorer's request, in its order.
+    private static func remembered(_ outcome: CallOutcome, inputs: [String], cached: [String: [Double]], store: any ResultStore,
+                                   provider: ProviderConfig, providerID: String) -> Result<[UInt8], RequestError>
+    {
+        let asked = cached.isEmpty ? inputs : missing(inputs, cached)
+        guard let text = outcome.resultJSON, let json = try? JSONValue.parse(text),
+              let vectors = json["embeddings"]?.arrayValue?.map({ $0.arrayValue?.compactMap(\.doubleValue) ?? [] }),
+              vectors.count == asked.count
+        else {
+            return result(.embed, outcome, providerID: providerID)
+        }
+        var known = cached
+        for (input, vector) in zip(asked, vectors) { known[input] = vector }
+        // A store that cannot keep them costs a rerun its calls, never this answer.
+        try? store.storeEmbeddings(plugin: provider.plugin, model: provider.model,
+                                   Dictionary(zip(asked, vectors).map { ($0, $1) }, uniquingKeysWith: { first, _ in first }))
+        return .success(embeddingsJSON(inputs.map { known[$0] ?? [] }))
     }
 
     /// Sleeps in short slices so that a cancelled run ends the wait; false when it did.

@@ -117,6 +117,10 @@ public final class RunContext: @unchecked Sendable {
 
     func serviceProvider(id: String) -> PreparedRun.Provider? { services.withLock { $0[id] } }
 
+    /// Where the provider service keeps embeddings between runs (the run's store); set before any call.
+    private(set) var embeddingCache: (any ResultStore)?
+    func useEmbeddingCache(_ store: any ResultStore) { embeddingCache = store }
+
     var serviceProviderIDs: [String] { services.withLock { $0.keys.sorted() } }
 
     func log(_ line: PluginLog.Line) {

@@ -33,6 +33,7 @@ public struct Runner {
         var info = info
         context.addSecrets(prepared.redactor.secrets)
         context.addServiceProviders(prepared.serviceProviders)
+        context.useEmbeddingCache(store)
         let spentBefore: [String: Double]
         if resuming {
             try store.resumeRun(info)

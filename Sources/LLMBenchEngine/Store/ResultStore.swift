@@ -32,6 +32,10 @@ public protocol ResultStore: AnyObject, Sendable {
     func spending(runID: String) throws(LLMBenchError) -> [String: Double]
     /// The highest sequence number a run has stored; nil when it has none.
     func lastSequence(runID: String) throws(LLMBenchError) -> Int?
+    /// Embeddings stored for these texts by this plugin and model (absent ones are missing).
+    func embeddings(plugin: String, model: String, texts: [String]) throws(LLMBenchError) -> [String: [Double]]
+    /// Keeps embeddings for later runs (an existing one is kept).
+    func storeEmbeddings(plugin: String, model: String, _ vectors: [String: [Double]]) throws(LLMBenchError)
     /// Stores the scorers' figures for whole groups of a run (replacing any from before a resume).
     func recordCorpus(runID: String, figures: [CorpusFigure]) throws(LLMBenchError)
     /// Marks a stopped run as running again in this process (`--resume`), with its plan as given
@@ -65,7 +69,7 @@ public struct EncodedResult: Sendable {
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
 public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The schema version this build writes; migrations bring older files up to it.
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
     private let lock = NSLock()
     private let db: SQLiteDatabase
     /// The file's schema version: a store opened for reading is not migrated.
@@ -131,6 +135,18 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         // 4: scorers' figures for whole groups (corpus BLEU), computed when a run ends (CorpusFigure).
         """
         ALTER TABLE runs ADD COLUMN corpus TEXT;
+        """,
+        // 5: embeddings made for scorers, by plugin, model and the text's SHA-256, so that a rerun
+        // embeds nothing twice (Docs/embedding-cosine.md).
+        """
+        CREATE TABLE embeddings (
+            plugin TEXT NOT NULL,
+            model TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            vector TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (plugin, model, text_sha256)
+        );
         """,
     ]
 
@@ -436,6 +452,46 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             let query = try db.prepare("SELECT MAX(seq) FROM results WHERE run_id = ?1")
             query.bind(1, runID)
             return try query.step() ? query.int(0) : nil
+        }
+    }
+
+    public func embeddings(plugin: String, model: String, texts: [String]) throws(LLMBenchError) -> [String: [Double]] {
+        try locked { () throws(LLMBenchError) -> [String: [Double]] in
+            guard fileVersion >= 5 else { return [:] }
+            let query = try db.prepare("SELECT vector FROM embeddings WHERE plugin = ?1 AND model = ?2 AND text_sha256 = ?3")
+            var found: [String: [Double]] = [:]
+            for text in Set(texts) {
+                query.reset()
+                query.bind(1, plugin); query.bind(2, model); query.bind(3, Digest.sha256Hex(text))
+                if try query.step(), let json = query.string(0).flatMap({ try? JSONValue.parse($0) }),
+                   let vector = json.arrayValue?.compactMap(\.doubleValue), vector.count == json.arrayValue?.count
+                {
+                    found[text] = vector
+                }
+            }
+            return found
+        }
+    }
+
+    public func storeEmbeddings(plugin: String, model: String, _ vectors: [String: [Double]]) throws(LLMBenchError) {
+        guard !vectors.isEmpty else { return }
+        try locked { () throws(LLMBenchError) in
+            try db.execute("BEGIN IMMEDIATE")
+            do throws(LLMBenchError) {
+                let insert = try db.prepare("""
+                    INSERT OR IGNORE INTO embeddings (plugin, model, text_sha256, vector, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                    """)
+                for (text, vector) in vectors {
+                    insert.reset()
+                    insert.bind(1, plugin); insert.bind(2, model); insert.bind(3, Digest.sha256Hex(text))
+                    insert.bind(4, JSONValue.array(vector.map { .number($0) }).jsonText); insert.bind(5, WallClock.nowUnix())
+                    try insert.run()
+                }
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
         }
     }
 
