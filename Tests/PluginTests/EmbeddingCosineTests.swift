@@ -171,3 +171,36 @@ struct EmbeddingCacheTests {
         #expect(abs(try #require(two.value) - max(0, expected.max()!)) < 1e-9, "cached and new vectors in the request's order")
     }
 }
+
+/// A C scorer asks a suite provider for a completion through ABI 1.2's provider service (an
+/// LLM-as-judge in miniature): the judge's answer decides the score, its tokens are scoring cost.
+struct JudgeProviderTests {
+    static func suite(_ server: FakeProviderServer, judgeText: String) -> String {
+        """
+        version: 1
+        name: judge
+        providers:
+          - {id: p, plugin: mock, model: m}
+          - {id: judge, plugin: openai, model: "fake;text=\(judgeText)", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY, under_test: false}
+        defaults:
+          scorers: [fixture]
+        tests:
+          - {name: a, prompt: q, expected: x}
+          - {name: b, prompt: q, expected: y}
+        """
+    }
+
+    @Test func theJudgesCompletionDecidesTheScore() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let dir = TemporaryDirectory()
+        _ = try buildFixture("judge", in: dir.path, flags: ["-DJUDGE_PROVIDER=\"judge\""])
+        let (right, _, _) = try runSuite(Self.suite(server, judgeText: "Paris"), extraPluginDirs: [dir.path], environment: EmbeddingCosineTests.key)
+        #expect(right.results.count == 2 && right.results.allSatisfy { $0.scores.first?.value == 1 && $0.passed })
+        #expect(right.results.allSatisfy { ($0.scores.first?.inputTokens ?? 0) > 0 && ($0.scores.first?.outputTokens ?? 0) > 0 },
+                "the judge's usage is the score's")
+        let (wrong, _, _) = try runSuite(Self.suite(server, judgeText: "Lyon"), extraPluginDirs: [dir.path], environment: EmbeddingCosineTests.key)
+        #expect(wrong.results.allSatisfy { $0.scores.first?.value == 0 && !$0.passed })
+        let asked = server.records().filter { $0.path.hasSuffix("/chat/completions") }
+        #expect(asked.count == 4 && asked.allSatisfy { $0.prompt == "What is the capital of France?" && $0.model?.hasPrefix("fake;text=") == true })
+    }
+}

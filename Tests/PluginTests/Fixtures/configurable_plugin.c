@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /*
  * A plugin whose table is shaped by -D flags, so tests can build each way a plugin can be wrong:
  *   -DABI_MAJOR_VALUE=2       another ABI major
@@ -16,6 +17,8 @@
  *   -DEXIT_IN_SCORE           a valid plugin whose score calls exit(0)
  *   -DMARK_LOAD_TO='"/path"'  a constructor that appends the loading process's pid to that file
  *   -DBLOCK_UNTIL_FILE='"/path"'  a slow scorer (LLMBENCH_CAP_SLOW) whose score waits until that file exists
+ *   -DJUDGE_PROVIDER='"id"'  a scorer that asks that suite provider (ABI 1.2 provider_call, kind COMPLETE)
+ *                             and scores 1 when the judge's text contains "Paris", else 0
  *   -DLOG_IN_SCORE            a valid scorer that logs each score request (a warning) and whether
  *                             its run is cancelled, through host->log and host->is_cancelled(ctx, NULL)
  * Without flags it is a valid scorer that gives 0.5 for any answer.
@@ -75,6 +78,29 @@ static int32_t fixture_score(void *instance, const llmbench_call *call) {
 #endif
 #ifdef BLOCK_UNTIL_FILE
     while (access(BLOCK_UNTIL_FILE, F_OK) != 0) usleep(1000);
+#endif
+#ifdef JUDGE_PROVIDER
+    {
+        if (fixture_host->struct_size < LLMBENCH_HOST_SIZE_1_2 || !fixture_host->provider_call) return LLMBENCH_ERR_INTERNAL;
+        const char *ask = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}";
+        char *answer = NULL, *problem = NULL;
+        size_t answer_len = 0;
+        int32_t status = fixture_host->provider_call(fixture_host->context, call->host_call, JUDGE_PROVIDER, strlen(JUDGE_PROVIDER),
+                                                     LLMBENCH_PROVIDER_COMPLETE, ask, strlen(ask), &answer, &answer_len, &problem);
+        if (status != LLMBENCH_OK) {
+            llmbench_event error = {LLMBENCH_ABI_MAJOR, LLMBENCH_ABI_MINOR, sizeof error, LLMBENCH_EVENT_ERROR,
+                                    problem ? problem : "", problem ? strlen(problem) : 0, status, 0, -1};
+            call->emit(call->host_call, &error);
+            fixture_host->free(fixture_host->context, problem);
+            return status;
+        }
+        int right = memmem(answer, answer_len, "Paris", 5) != NULL;
+        fixture_host->free(fixture_host->context, answer);
+        const char *verdict = right ? "{\"value\":1,\"explanation\":\"the judge said Paris\"}" : "{\"value\":0,\"explanation\":\"the judge did not say Paris\"}";
+        llmbench_event judged = {LLMBENCH_ABI_MAJOR, LLMBENCH_ABI_MINOR, sizeof judged, LLMBENCH_EVENT_RESULT, verdict, strlen(verdict), 0, 0, -1};
+        call->emit(call->host_call, &judged);
+        return LLMBENCH_OK;
+    }
 #endif
 #ifdef LOG_IN_SCORE
     char line[4096];
