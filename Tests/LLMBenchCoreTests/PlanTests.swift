@@ -68,3 +68,12 @@ struct PlanTests {
         #expect(Digest.sha256Hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 }
+
+struct ErrorKindStatusTests {
+    @Test func everyKindSurvivesItsStatusCodeButTheEnginesOwn() {
+        for kind in ErrorKind.allCases where kind != .scorer {
+            #expect(ErrorKind(statusCode: kind.statusCode) == kind, "\(kind)")
+        }
+        #expect(ErrorKind(statusCode: ErrorKind.scorer.statusCode) == .internal, "a plugin never sends scorer: the engine's own kind")
+    }
+}

@@ -92,6 +92,23 @@ public enum ErrorKind: String, Sendable, CaseIterable {
         default: self = .internal
         }
     }
+
+    /// The ABI status code of this kind (llmbench_status), the inverse of `init(statusCode:)`.
+    public var statusCode: Int32 {
+        switch self {
+        case .invalidRequest: 1
+        case .auth: 2
+        case .notFound: 3
+        case .rateLimited: 4
+        case .timeout: 5
+        case .server: 6
+        case .network: 7
+        case .malformedResponse: 8
+        case .contentFilter: 9
+        case .cancelled: 10
+        case .internal, .scorer: 11
+        }
+    }
 }
 
 public struct RequestError: Sendable, Equatable, Error {

@@ -42,6 +42,26 @@ public struct RetryPolicy: Sendable, Equatable {
         kind == .rateLimited || kind == .server || kind == .timeout || kind == .network
     }
 
+    /// What follows a failed attempt.
+    public enum Next: Sendable, Equatable {
+        /// Try again after this many ms.
+        case retry(afterMs: Double)
+        /// Not retried: the failure would fail again, or the attempts are spent.
+        case stop
+        /// Not retried: the wait (this many ms) would pass the deadline.
+        case pastDeadline(waitMs: Double)
+    }
+
+    /// The one retry rule of the run and of the provider service: after `attempts` attempts ending
+    /// in `error`, with `remainingMs` left before the deadline. A Retry-After wins over the back-off;
+    /// `unit` in [0, 1) draws its jitter.
+    public func next(after error: RequestError, attempts: Int, remainingMs: Double, unit: Double) -> Next {
+        guard Self.isRetryable(error.kind) else { return .stop }
+        guard attempts < (error.kind == .rateLimited ? max(maxAttempts, rateLimitedMaxAttempts) : maxAttempts) else { return .stop }
+        let waitMs = error.retryAfterMs.map(Double.init) ?? backoffMs(afterAttempt: attempts, unit: unit)
+        return waitMs < remainingMs ? .retry(afterMs: waitMs) : .pastDeadline(waitMs: waitMs)
+    }
+
     /// The back-off before attempt `attempt + 1` (attempt counts from 1): "equal jitter", a uniform
     /// draw in [d/2, d] with d = min(max, base · 2^(attempt−1)), so waits spread but never collapse to 0.
     public func backoffMs(afterAttempt attempt: Int, unit: Double) -> Double {

@@ -94,6 +94,6 @@ private let hostProviderCall: @convention(c) (
         return 0
     case .failure(let error):
         errorOut?.pointee = strdup(error.message)
-        return ProviderService.status(error.kind)
+        return error.kind.statusCode
     }
 }

@@ -29,6 +29,17 @@ package struct CallOutcome: Sendable {
     /// What a scorer's calls to the suite's providers took (ABI 1.2 provider service).
     package var scoring = ScoringUsage()
 
+    /// The call's failure, if it failed: the plugin's error, or one made from its status; with the
+    /// transport's Retry-After when the plugin gave none. nil on success.
+    package var failure: RequestError? {
+        var failure = error
+        if failure == nil && status != 0 {
+            failure = RequestError(kind: ErrorKind(statusCode: status), message: "the plugin failed with status \(status)")
+        }
+        if failure?.retryAfterMs == nil { failure?.retryAfterMs = transport.retryAfterMs }
+        return failure
+    }
+
     package var outputText: String { String(decoding: text, as: UTF8.self) }
     package var reasoningText: String? { reasoning.isEmpty ? nil : String(decoding: reasoning, as: UTF8.self) }
 }

@@ -41,27 +41,20 @@ enum RequestStage {
         let outcome = call()
         job.final = outcome
         job.lastEndNs = MonotonicClock.nowNs()
-        var error = outcome.error
-        if error == nil && outcome.status != 0 {
-            error = RequestError(kind: ErrorKind(statusCode: outcome.status), message: "the plugin failed with status \(outcome.status)")
-        }
-        if var e = error {
-            e.message = redactor.redact(e.message)
-            if e.retryAfterMs == nil { e.retryAfterMs = outcome.transport.retryAfterMs }
-            error = e
-        }
+        var error = outcome.failure
+        if let message = error?.message { error?.message = redactor.redact(message) }
         let timing = CallTiming(outcome)
         job.log.append(AttemptRecord(
             status: error == nil ? .ok : .error, error: error, latencyMs: timing.latencyMs, ttftMs: error == nil ? timing.ttftMs : nil,
             waitBeforeMs: waitBefore, http: outcome.transport.requestStartNs == nil ? nil : outcome.transport.info))
-        guard let error, RetryPolicy.isRetryable(error.kind), !context.isCancelled else { return (error, nil) }
-        let maxAttempts = error.kind == .rateLimited ? max(policy.maxAttempts, policy.rateLimitedMaxAttempts) : policy.maxAttempts
-        guard job.log.count < maxAttempts else { return (error, nil) }
-        let planned = error.retryAfterMs.map(Double.init) ?? policy.backoffMs(afterAttempt: job.log.count, unit: Double.random(in: 0..<1))
-        guard job.lastEndNs + UInt64(planned * 1_000_000) < job.deadlineNs else {
-            job.log[job.log.count - 1].error?.message += " (not retried: waiting \(Int(planned)) ms would pass the \(policy.deadlineMs) ms deadline)"
+        guard let error, !context.isCancelled else { return (error, nil) }
+        let remainingMs = MonotonicClock.ms(from: job.lastEndNs, to: max(job.lastEndNs, job.deadlineNs))
+        switch policy.next(after: error, attempts: job.log.count, remainingMs: remainingMs, unit: Double.random(in: 0..<1)) {
+        case .retry(let afterMs): return (error, afterMs)
+        case .stop: return (error, nil)
+        case .pastDeadline(let waitMs):
+            job.log[job.log.count - 1].error?.message += " (not retried: waiting \(Int(waitMs)) ms would pass the \(policy.deadlineMs) ms deadline)"
             return (error, nil)
         }
-        return (error, planned)
     }
 }

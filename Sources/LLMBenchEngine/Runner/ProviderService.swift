@@ -51,11 +51,7 @@ enum ProviderService {
             let outcome = kind == .embed
                 ? provider.instance.embed(requestJSON: requestJSON, timeouts: provider.config.timeouts, run: run)
                 : provider.instance.complete(requestJSON: requestJSON, timeouts: provider.config.timeouts, run: run)
-            var error = outcome.error
-            if error == nil && outcome.status != 0 {
-                error = RequestError(kind: ErrorKind(statusCode: outcome.status), message: "the plugin failed with status \(outcome.status)")
-            }
-            guard var error else {
+            guard var error = outcome.failure else {
                 // The call's usage, priced at the run's price for that provider: scoring cost.
                 let reported: Usage?
                 switch kind {
@@ -69,19 +65,20 @@ enum ProviderService {
                 return result(kind, outcome, providerID: providerID)
             }
             error.message = "provider '\(providerID)': " + run.redactor.redact(error.message)
-            if error.retryAfterMs == nil { error.retryAfterMs = outcome.transport.retryAfterMs }
-            guard RetryPolicy.isRetryable(error.kind), !run.isCancelled else { return .failure(error) }
-            let maxAttempts = error.kind == .rateLimited ? max(policy.maxAttempts, policy.rateLimitedMaxAttempts) : policy.maxAttempts
-            guard attempts < maxAttempts else {
-                error.message += " (after \(attempts) attempts)"
+            guard !run.isCancelled else { return .failure(error) }
+            let now = MonotonicClock.nowNs()
+            switch policy.next(after: error, attempts: attempts, remainingMs: MonotonicClock.ms(from: now, to: max(now, deadlineNs)),
+                               unit: Double.random(in: 0..<1))
+            {
+            case .retry(let waitMs):
+                if !sleep(ms: waitMs, unlessCancelled: run) { return .failure(error) }
+            case .stop:
+                if RetryPolicy.isRetryable(error.kind) { error.message += " (after \(attempts) attempts)" }
                 return .failure(error)
-            }
-            let waitMs = error.retryAfterMs.map(Double.init) ?? policy.backoffMs(afterAttempt: attempts, unit: Double.random(in: 0..<1))
-            guard MonotonicClock.nowNs() + UInt64(waitMs * 1_000_000) < deadlineNs else {
+            case .pastDeadline(let waitMs):
                 error.message += " (not retried: waiting \(Int(waitMs)) ms would pass the \(policy.deadlineMs) ms deadline)"
                 return .failure(error)
             }
-            if !sleep(ms: waitMs, unlessCancelled: run) { return .failure(error) }
         }
     }
 
@@ -164,22 +161,5 @@ enum ProviderService {
             usleep(useconds_t(min(leftNs / 1000, 50_000)))
         }
         return !run.isCancelled
-    }
-
-    /// The ABI status of an error kind (llmbench_status).
-    static func status(_ kind: ErrorKind) -> Int32 {
-        switch kind {
-        case .invalidRequest: 1
-        case .auth: 2
-        case .notFound: 3
-        case .rateLimited: 4
-        case .timeout: 5
-        case .server: 6
-        case .network: 7
-        case .malformedResponse: 8
-        case .contentFilter: 9
-        case .cancelled: 10
-        default: 11
-        }
     }
 }
