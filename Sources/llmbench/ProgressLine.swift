@@ -35,7 +35,7 @@ final class ProgressLine: RunObserver, @unchecked Sendable {
             $0.planned = plan.planned
             $0.doneBefore = plan.alreadyDone
             $0.spentUSD = plan.spentBeforeUSD
-            $0.startNs = Self.nowNs()
+            $0.startNs = MonotonicClock.nowNs()
             $0.lastDrawNs = $0.startNs
         }
     }
@@ -54,7 +54,7 @@ final class ProgressLine: RunObserver, @unchecked Sendable {
             s.done += 1
             if result.status == .error { s.errors += 1 }
             if result.cached { s.cached += 1 }
-            let now = Self.nowNs()
+            let now = MonotonicClock.nowNs()
             let every = interactive ? 100_000_000 : plainEveryNs
             guard now - s.lastDrawNs >= every else { return nil }
             s.lastDrawNs = now
@@ -69,7 +69,7 @@ final class ProgressLine: RunObserver, @unchecked Sendable {
     }
 
     func runEnded(_ run: RunInfo, counts: RunCounts) {
-        let line: String? = state.withLock { s in s.drawn ? Self.text(s, now: Self.nowNs()) : nil }
+        let line: String? = state.withLock { s in s.drawn ? Self.text(s, now: MonotonicClock.nowNs()) : nil }
         if let line { write(line, final: true) }
     }
 
@@ -101,9 +101,4 @@ final class ProgressLine: RunObserver, @unchecked Sendable {
         return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m"
     }
 
-    private static func nowNs() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
 }

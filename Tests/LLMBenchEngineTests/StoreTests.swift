@@ -178,7 +178,7 @@ struct RunnerTests {
                                    notices: [], redactor: SecretRedactor(secrets: []))
         let plan = prepared.plan(for: prepared.runPlan(settings: RunSettings())).items
         #expect(plan.count == 9)
-        #expect(prepared.plannedCount == 9)
+        #expect(prepared.plan(for: prepared.runPlan(settings: RunSettings())).planned == 9)
         #expect(Set(plan.map { "\($0.test)-\($0.provider)-\($0.repeatIndex)" }).count == 9)
         #expect(plan.map(\.sequence) == Array(0..<9), "sequence numbers are the items' places in the plan")
         #expect(plan.prefix(3).map(\.provider) == [0, 1, 2], "providers take turns on each test")

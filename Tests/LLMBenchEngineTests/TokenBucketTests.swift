@@ -1,3 +1,4 @@
+import LLMBenchCore
 import Testing
 
 @testable import LLMBenchEngine
@@ -30,5 +31,19 @@ struct TokenBucketTests {
         // The request used 200 tokens, not 500: the 300 come back.
         bucket.settle(300)
         #expect(bucket.waitNs(for: 10, nowNs: 0) > 1_099_000_000 && bucket.waitNs(for: 10, nowNs: 0) < 1_101_000_000)
+    }
+}
+
+/// The budget's estimate and the token counts read one output bound, whatever the plugin calls it.
+struct OutputLimitTests {
+    @Test func everySpellingBoundsBothTheEstimateAndTheCount() {
+        let test = TestCase(name: "t", messages: [Message(role: "user", content: "q")])
+        for name in TokenCounts.outputLimitOptions {
+            let provider = ProviderConfig(id: "p", plugin: "x", model: "m", options: [name: 7])
+            #expect(RequestEstimate(test: test, provider: provider, price: nil).outputBound == 7, "\(name)")
+            #expect(TokenCounts.Request(test: test, provider: provider, pluginStreams: true).maxTokens == 7, "\(name)")
+        }
+        let none = ProviderConfig(id: "p", plugin: "x", model: "m", options: ["max_tokens": 0])
+        #expect(RequestEstimate(test: test, provider: none, price: nil).outputBound == RequestEstimate.defaultOutputBound)
     }
 }

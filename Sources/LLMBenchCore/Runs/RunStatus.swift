@@ -74,13 +74,6 @@ public struct RunPlan: Sendable, Equatable {
 
     public var count: Int { tests.reduce(0) { $0 + $1.repeats } * providers.count }
 
-    /// The planned requests with no result among `results`, in plan order (test, repeat, provider).
-    public func notStarted(_ results: [BenchResult]) -> [Item] {
-        var progress = PlanProgress(self)
-        for result in results { progress.add(result) }
-        return progress.notStarted
-    }
-
     public var json: JSONValue {
         .object([
             "providers": .array(providers.map { .string($0) }),

@@ -5,14 +5,13 @@ import LLMBenchCore
 /// limit are checked against it (Docs/runs.md "Budget").
 struct RequestEstimate: Sendable {
     var inputTokens: Int
-    /// `max_tokens` (or the plugin's equivalent) when set, else `RequestEstimate.defaultOutputBound`.
+    /// The request's output limit (`TokenCounts.outputLimit`) when set, else `defaultOutputBound`.
     var outputBound: Int
     /// nil: the model has no price, so the budget cannot count it.
     var costUSD: Double?
 
     /// The output bound of a request that sets none: generous, so a budget is not passed by surprise.
     static let defaultOutputBound = 4096
-    static let outputLimitOptions = ["max_tokens", "max_completion_tokens", "max_output_tokens", "maxOutputTokens", "num_predict"]
 
     var tokens: Double { Double(inputTokens + outputBound) }
 
@@ -22,7 +21,7 @@ struct RequestEstimate: Sendable {
         let request = TokenCounts.Request(test: test, provider: provider, pluginStreams: false)
         inputTokens = TokenCounts.countInput(request, settings: provider.tokens, tokenizer: tokenizer).tokens
         let options = provider.options.merging(test.options) { _, testValue in testValue }
-        outputBound = Self.outputLimitOptions.lazy.compactMap { options[$0]?.intValue }.first { $0 > 0 } ?? Self.defaultOutputBound
+        outputBound = TokenCounts.outputLimit(options) ?? Self.defaultOutputBound
         costUSD = price?.costUSD(Usage(inputTokens: inputTokens, outputTokens: outputBound, estimated: true))
     }
 }

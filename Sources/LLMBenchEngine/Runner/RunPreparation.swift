@@ -59,8 +59,6 @@ public final class PreparedRun: @unchecked Sendable {
         self.redactor = redactor
     }
 
-    /// Planned requests: tests × providers × repeats.
-    public var plannedCount: Int { suite.tests.reduce(0) { $0 + $1.repeatCount } * providers.count }
 
     /// What the run sets out to do, stored with it so that reports can name what never ran and
     /// `--resume` can continue it: the tests after sampling, and the command's settings.

@@ -138,16 +138,17 @@ public struct Runner {
         for (spec, scorer) in prepared.testScorers[index] {
             let request = ScorerCall.Request(messages: test.messages, provider: result.provider, model: result.model, category: test.category,
                                              repeatIndex: result.repeatIndex)
+            guard let deadlineMs = ScorerCall.deadlineMs(spec, scorer) else {
+                // The usual case, in place: no closure or thread per result and scorer.
+                outcomes.append(ScorerCall.evaluate(scorer, spec: spec, output: result.output, expected: test.expected, testName: test.name,
+                                                    request: request, run: context))
+                continue
+            }
             let output = result.output
-            let evaluate: @Sendable () -> ScoreOutcome = {
+            outcomes.append(ScorerCall.withDeadline(deadlineMs, spec: spec) {
                 ScorerCall.evaluate(scorer, spec: spec, output: output, expected: test.expected, testName: test.name,
                                     request: request, run: context)
-            }
-            if let deadlineMs = ScorerCall.deadlineMs(spec, scorer) {
-                outcomes.append(ScorerCall.withDeadline(deadlineMs, spec: spec, evaluate))
-            } else {
-                outcomes.append(evaluate())
-            }
+            })
         }
         result.scores = outcomes
         // A scorer that failed counts as 0: an answer that cannot be scored is not a good one.

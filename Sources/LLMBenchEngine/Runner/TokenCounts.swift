@@ -26,7 +26,7 @@ enum TokenCounts {
         init(test: TestCase, provider: ProviderConfig, pluginStreams: Bool) {
             let options = provider.options.merging(test.options) { _, testValue in testValue }
             messages = (options["system"]?.stringValue.map { [$0] } ?? []) + test.messages.map(\.content)
-            maxTokens = options["max_tokens"]?.intValue
+            maxTokens = TokenCounts.outputLimit(options)
             streamed = pluginStreams && options["stream"]?.boolValue != false
         }
     }
@@ -99,6 +99,15 @@ enum TokenCounts {
         }
         let reasoning = outcome.reasoning.isEmpty ? nil : estimatedTokens(outcome.reasoning.count)
         return (estimatedTokens(bytes), reasoning, .estimate)
+    }
+
+    /// The options that bound an answer's tokens, as the plugins spell them.
+    static let outputLimitOptions = ["max_tokens", "max_completion_tokens", "max_output_tokens", "maxOutputTokens", "num_predict"]
+
+    /// The request's bound on output tokens, the first of `outputLimitOptions` set: what the budget
+    /// estimates a request at, and what no unreported count may pass.
+    static func outputLimit(_ options: [String: JSONValue]) -> Int? {
+        outputLimitOptions.lazy.compactMap { options[$0]?.intValue }.first { $0 > 0 }
     }
 
     /// About four bytes a token, at least one for any text.
