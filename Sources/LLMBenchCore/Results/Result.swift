@@ -357,9 +357,14 @@ public struct BenchResult: Sendable, Equatable {
     /// What scoring this answer cost (its scorers' calls to the suite's providers); nil when none
     /// was made or one was unpriced.
     public var scoringCostUSD: Double? {
-        let calls = scores.filter { $0.inputTokens != nil || $0.outputTokens != nil }
-        guard !calls.isEmpty, calls.allSatisfy({ $0.costUSD != nil }) else { return nil }
-        return calls.reduce(0) { $0 + $1.costUSD! }
+        // One pass, no array: every tally reads this once a result.
+        var total = 0.0, calls = 0
+        for score in scores where score.inputTokens != nil || score.outputTokens != nil {
+            guard let cost = score.costUSD else { return nil }
+            total += cost
+            calls += 1
+        }
+        return calls == 0 ? nil : total
     }
 
     /// Output tokens per second of decoding; nil when undefined.

@@ -217,8 +217,8 @@ public struct ResultFigures: Sendable {
         quality = result.quality
         hasUsage = result.usage != nil
         simulated = result.simulated
-        scoringCalls = result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil }
         scoringCostUSD = result.scoringCostUSD
+        scoringCalls = scoringCostUSD != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil }
         cached = result.cached
         if cached {
             latencyMs = nil
