@@ -11,6 +11,8 @@ struct EmbeddingCosine: ScorerPlugin {
     static let id = "embedding_cosine"
     static let displayName = "Embedding cosine"
     static let version = "1.0.0"
+    /// It waits on a provider: called off the request workers.
+    static let capabilities: ScorerCapabilities = [.slow]
     static let defaultThreshold = 0.75
     static let knownOptions: Set<String> = ["embedder"]
 

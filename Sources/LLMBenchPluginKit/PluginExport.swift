@@ -30,7 +30,7 @@ public enum PluginExport {
         if let table { return UnsafeRawPointer(table) }
         scorerType = type
         let made = makeTable(kind: Int32(LLMBENCH_KIND_SCORER.rawValue), id: type.id, name: type.displayName,
-                             version: type.version, capabilities: 0)
+                             version: type.version, capabilities: type.capabilities.rawValue)
         made.pointee.score = scorerScore
         if type is any AggregatingScorerPlugin.Type { made.pointee.aggregate = scorerAggregate }
         table = made

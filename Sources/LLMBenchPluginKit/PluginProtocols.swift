@@ -47,6 +47,9 @@ public protocol ScorerPlugin: Sendable {
     static var id: String { get }
     static var displayName: String { get }
     static var version: String { get }
+    /// `.slow` when `score` may block for seconds (runs programs, calls providers): the engine then
+    /// calls it off the request workers, under a deadline (ABI 1.2's `LLMBENCH_CAP_SLOW`).
+    static var capabilities: ScorerCapabilities { get }
     /// `options` are the scorer's options from the suite, checked here once per scorer entry.
     init(options: [String: Any], host: PluginHost) throws(PluginError)
     /// Reentrant; called from many threads at once.
@@ -56,6 +59,13 @@ public protocol ScorerPlugin: Sendable {
 extension ScorerPlugin {
     public static var displayName: String { id }
     public static var version: String { "0.1.0" }
+    public static var capabilities: ScorerCapabilities { [] }
+}
+
+public struct ScorerCapabilities: OptionSet, Sendable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public static let slow = ScorerCapabilities(rawValue: UInt64(LLMBENCH_CAP_SLOW))
 }
 
 /// A scorer that also gives one figure for a group of results (ABI 1.2's `aggregate`): the engine
