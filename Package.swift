@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LLMBenchExactMatch", type: .dynamic, targets: ["ExactMatchScorer"]),
         .library(name: "LLMBenchBLEU", type: .dynamic, targets: ["BLEUScorer"]),
         .library(name: "LLMBenchEmbeddingCosine", type: .dynamic, targets: ["EmbeddingCosineScorer"]),
+        .library(name: "LLMBenchJUnitXML", type: .dynamic, targets: ["JUnitXMLScorer"]),
         .library(name: "LLMBenchOpenAI", type: .dynamic, targets: ["OpenAIProvider"]),
         .library(name: "LLMBenchAnthropic", type: .dynamic, targets: ["AnthropicProvider"]),
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
@@ -62,6 +63,11 @@ let package = Package(
         .target(name: "VectorSimilarity", exclude: ["README.md"]),
         .target(name: "EmbeddingCosineScorer", dependencies: ["LLMBenchPluginKit", "VectorSimilarity"], path: "Scorers/EmbeddingCosine",
                 exclude: ["plugin.json"]),
+        // Running generated code: namespaces, limits and capture in C (between fork and exec only
+        // system calls may run); code extraction, workspaces and JUnit XML reading; plugins only.
+        .target(name: "CProcessSandbox"),
+        .target(name: "CodeGrading", dependencies: ["CProcessSandbox", "CLibXML2"], exclude: ["README.md"]),
+        .target(name: "JUnitXMLScorer", dependencies: ["LLMBenchPluginKit", "CodeGrading"], path: "Scorers/JUnitXML", exclude: ["plugin.json"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
@@ -71,6 +77,7 @@ let package = Package(
         .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),
         .testTarget(name: "VectorSimilarityTests", dependencies: ["VectorSimilarity"]),
+        .testTarget(name: "CodeGradingTests", dependencies: ["CodeGrading", "LLMBenchTestSupport", "LLMBenchCore"]),
         .testTarget(name: "PythonUnicodeTests", dependencies: ["PythonUnicode", "LLMBenchTestSupport", "LLMBenchCore"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
@@ -81,6 +88,9 @@ let package = Package(
         .target(name: "LLMBenchFakeServers", path: "Tests/LLMBenchFakeServers", exclude: ["README.md"]),
         .executableTarget(name: "llmbench-fake-server", dependencies: ["LLMBenchFakeServers"], path: "Tests/FakeServerTool"),
         .testTarget(name: "FakeServerTests", dependencies: ["LLMBenchFakeServers"]),
+
+        // Benchmarks/junit-parse.sh: the grader's JUnit XML parse of large reports.
+        .executableTarget(name: "junit-parse-benchmark", dependencies: ["CodeGrading"], path: "Benchmarks/JUnitParse"),
 
         // Fuzz targets for the parsers of what others write (scripts/fuzz.sh builds them with
         // libFuzzer into .build-fuzz); built plainly, each replays the files it is given.

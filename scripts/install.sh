@@ -33,7 +33,7 @@ if [ -z "$from" ]; then
     from="$(cd "$repo" && swift build -c release --show-bin-path)"
 fi
 from="$(cd "$from" && pwd)"
-plugins=(libLLMBenchMock.so libLLMBenchOpenAI.so libLLMBenchAnthropic.so libLLMBenchGemini.so libLLMBenchExactMatch.so libLLMBenchBLEU.so libLLMBenchEmbeddingCosine.so)
+plugins=(libLLMBenchMock.so libLLMBenchOpenAI.so libLLMBenchAnthropic.so libLLMBenchGemini.so libLLMBenchExactMatch.so libLLMBenchBLEU.so libLLMBenchEmbeddingCosine.so libLLMBenchJUnitXML.so)
 for file in llmbench llmbench-plugin-probe "${plugins[@]}"; do
     [ -f "$from/$file" ] || { echo "error: $from/$file is missing; build first (swift build -c release)" >&2; exit 1; }
 done

@@ -79,7 +79,7 @@ struct InstallTests {
         }
         let plugins = try JSONValue.parse(try run(["plugins", "--json"]).stdout)
         let found = plugins["plugins"]?.arrayValue ?? []
-        #expect(Set(found.compactMap { $0["id"]?.stringValue }) == ["mock", "openai", "anthropic", "gemini", "exact_match", "bleu", "embedding_cosine"])
+        #expect(Set(found.compactMap { $0["id"]?.stringValue }) == ["mock", "openai", "anthropic", "gemini", "exact_match", "bleu", "embedding_cosine", "junit_xml"])
         #expect(found.allSatisfy { $0["path"]?.stringValue?.hasPrefix(prefix + "/lib/llmbench/") == true })
 
         let list = try run(["pricing", "list", "--plugin", "mock"])
