@@ -70,6 +70,25 @@ struct PluginTrustTests {
         #expect(second.plugins.count == 6, "\(second.refused)")
     }
 
+    /// A missing probe executable says nothing about a library: its refusal is not cached, so the
+    /// library loads as soon as the probe is there (a release build made without the probe, then
+    /// with it, kept refusing every plugin until the library itself changed).
+    @Test func aProbeThatCannotRunLeavesNoVerdictBehind() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins")
+        _ = try buildFixture("later", in: folder, flags: ["-DPLUGIN_ID_VALUE=\"later\""])
+        let cache = dir.file("cache/plugin-probes.json")
+        let without = PluginCatalog(probe: PluginProbe(executable: nil, cacheFile: cache))
+        without.loadAll(from: [folder])
+        #expect(without.plugins.isEmpty && without.refused.count == 1)
+        #expect(without.refused.first.map { "\($0)".contains("was not found") } == true)
+        let saved = (try? String(contentsOfFile: cache, encoding: .utf8)) ?? ""
+        #expect(!saved.contains("later"))
+        let with = Self.catalog(cacheFile: cache)
+        with.loadAll(from: [folder])
+        #expect(with.plugins.map(\.id) == ["later"], "\(with.refused)")
+    }
+
     /// The probe reports the table's facts, so a library the ABI checks refuse never runs a
     /// constructor in this process; one that passes is loaded here as well.
     @Test func aLibraryOfAnotherABIIsNeverLoadedIntoThisProcess() throws {

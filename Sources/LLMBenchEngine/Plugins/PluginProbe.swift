@@ -52,7 +52,9 @@ public final class PluginProbe: Sendable {
             if case .unsafe(let reason) = known { return .unsafe(reason + " (cached verdict; the file is probed again when it changes)") }
             return known
         }
-        let verdict = probe(realPath)
+        let (verdict, aboutTheFile) = probe(realPath)
+        // A probe that could not run says nothing about the file: asked again next time.
+        guard aboutTheFile else { return verdict }
         verdicts.withLock { $0[key] = verdict }
         saveCache()
         return verdict
@@ -66,11 +68,17 @@ public final class PluginProbe: Sendable {
         return "\(path)|\(info.st_size)|\(mtime)|\(info.st_ino)"
     }
 
-    private func probe(_ path: String) -> Verdict {
+    /// The verdict, and whether it is about the file (false: the probe itself could not run).
+    private func probe(_ path: String) -> (Verdict, Bool) {
         guard let executable else {
-            return .unsafe("cannot probe it: \(Self.executableName) was not found beside llmbench or in its ../lib/llmbench; reinstall llmbench")
+            return (.unsafe("cannot probe it: \(Self.executableName) was not found beside llmbench or in its ../lib/llmbench; reinstall llmbench"), false)
         }
         let outcome = ChildProcess.run(executable, [path], timeoutMs: timeoutMs)
+        if case .failedToStart(let reason) = outcome.ending { return (.unsafe("cannot probe it: \(reason)"), false) }
+        return (verdict(of: outcome), true)
+    }
+
+    private func verdict(of outcome: ChildProcess.Outcome) -> Verdict {
         switch outcome.ending {
         case .exited(0) where outcome.stdout.hasSuffix("llmbench-probe: returned\n"):
             guard let facts = PluginTableFacts(probeOutput: outcome.stdout) else { return .unsafe("the probe's report is unreadable") }
