@@ -37,18 +37,25 @@ struct SegmentStatistics: Equatable {
     init(hypothesis: [Unicode.Scalar], references: [[Unicode.Scalar]], order: Int) {
         var vocabulary = TokenVocabulary()
         let (hypothesisNgrams, hypothesisLength) = vocabulary.ngrams(hypothesis, order: order)
-        var referenceNgrams: [[Int32]: Int] = [:]
+        // Per order, each reference n-gram's largest count in any one reference.
+        var referenceNgrams = [[Int32: Int]](repeating: [:], count: order)
         var referenceLengths: [Int] = []
         for reference in references {
             let (ngrams, length) = vocabulary.ngrams(reference, order: order)
             referenceLengths.append(length)
-            referenceNgrams.merge(ngrams, uniquingKeysWith: max)
+            for n in 0..<order {
+                for (ngram, count) in TokenVocabulary.runs(ngrams[n]) where count > referenceNgrams[n][ngram, default: 0] {
+                    referenceNgrams[n][ngram] = count
+                }
+            }
         }
         var correct = [Int](repeating: 0, count: order)
         var total = [Int](repeating: 0, count: order)
-        for (ngram, count) in hypothesisNgrams {
-            total[ngram.count - 1] += count
-            if let inReferences = referenceNgrams[ngram] { correct[ngram.count - 1] += min(count, inReferences) }
+        for n in 0..<order {
+            total[n] = hypothesisNgrams[n].count
+            for (ngram, count) in TokenVocabulary.runs(hypothesisNgrams[n]) {
+                if let inReferences = referenceNgrams[n][ngram] { correct[n] += min(count, inReferences) }
+            }
         }
         self.init(hypothesisLength: hypothesisLength, referenceLength: Self.closestReferenceLength(hypothesisLength, referenceLengths),
                   correct: correct, total: total)
@@ -70,24 +77,62 @@ struct SegmentStatistics: Equatable {
     }
 }
 
-/// Gives each distinct token (a code point sequence) a number, so that n-grams are small arrays.
+/// Gives each distinct token (a code point sequence) a number, and each distinct n-gram a number
+/// made from its prefix's number and its last token's (one 64-bit key per n-gram: hashing n-grams
+/// as arrays was most of a corpus score's time, Benchmarks/bleu.sh).
 struct TokenVocabulary {
     private var ids: [ArraySlice<Unicode.Scalar>: Int32] = [:]
+    private var ngramIDs: [UInt64: Int32] = [:]
 
-    /// `extract_all_word_ngrams(line, 1, order)`: the counts of every n-gram and the token count.
-    mutating func ngrams(_ line: [Unicode.Scalar], order: Int) -> (counts: [[Int32]: Int], length: Int) {
+    /// `extract_all_word_ngrams(line, 1, order)`: per order, the ids of its n-grams, sorted (equal
+    /// n-grams are equal ids), and the token count.
+    mutating func ngrams(_ line: [Unicode.Scalar], order: Int) -> (ngrams: [[Int32]], length: Int) {
         let tokens = PythonUnicode.split(line).map { token in
             if let id = ids[token] { return id }
             let id = Int32(ids.count)
             ids[token] = id
             return id
         }
-        var counts: [[Int32]: Int] = [:]
-        guard !tokens.isEmpty else { return (counts, 0) }
-        for n in 1...min(order, tokens.count) {
-            for start in 0...(tokens.count - n) { counts[Array(tokens[start..<start + n]), default: 0] += 1 }
+        var ngrams = [[Int32]](repeating: [], count: order)
+        guard !tokens.isEmpty else { return (ngrams, 0) }
+        ngrams[0] = tokens.sorted()
+        let longest = min(order, tokens.count)
+        guard longest >= 2 else { return (ngrams, tokens.count) }
+        // previous[start]: the id of the (n-1)-gram starting at `start`. Within one order, distinct
+        // n-grams have distinct (prefix id, last token) keys, so distinct ids; an id shared with
+        // an n-gram of another order is never compared with it.
+        var previous = tokens.map { UInt64(UInt32(bitPattern: $0)) }
+        for n in 2...longest {
+            var current: [UInt64] = []
+            current.reserveCapacity(tokens.count - n + 1)
+            for start in 0...(tokens.count - n) {
+                let key = (previous[start] << 32) | UInt64(UInt32(bitPattern: tokens[start + n - 1]))
+                let id: Int32
+                if let known = ngramIDs[key] {
+                    id = known
+                } else {
+                    id = Int32(ngramIDs.count)
+                    ngramIDs[key] = id
+                }
+                current.append(UInt64(UInt32(bitPattern: id)))
+            }
+            ngrams[n - 1] = current.map { Int32(truncatingIfNeeded: $0) }.sorted()
+            previous = current
         }
-        return (counts, tokens.count)
+        return (ngrams, tokens.count)
+    }
+
+    /// (id, how many times) for each distinct id of a sorted list.
+    static func runs(_ sorted: [Int32]) -> [(Int32, Int)] {
+        var runs: [(Int32, Int)] = []
+        var index = 0
+        while index < sorted.count {
+            var end = index + 1
+            while end < sorted.count && sorted[end] == sorted[index] { end += 1 }
+            runs.append((sorted[index], end - index))
+            index = end
+        }
+        return runs
     }
 }
 

@@ -201,6 +201,17 @@ struct OtherCommandTests {
         #expect(result.stderr.contains("-:3:1: error: invalid JSON"))
     }
 
+    /// A file written on Windows: CRLF line ends (one Character in Swift) and a line of blanks.
+    @Test func scoreJSONLinesReadsCRLFAndSkipsBlankLines() throws {
+        let input = "{\"output\": \"a\", \"expected\": \"a\"}\r\n \t \r\n{\"output\": \"b\", \"expected\": \"c\"}\r\nnot json\r\n"
+        let result = try CLI().run(["score", "exact_match", "--jsonl", "-"], stdin: input)
+        let lines = result.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
+        #expect(lines.count == 3)
+        #expect(lines[0]?["value"] == 1 && lines[1]?["value"] == 0)
+        #expect(lines[2]?["line"] == 4)
+        #expect(result.stderr.contains("-:4:1: error: invalid JSON"))
+    }
+
     /// Corpus BLEU is not the mean of the lines' BLEU: 69.19 from sacreBLEU 2.6.0's
     /// corpus_bleu(["The cat sat on the mat.", "a b c d e"], [["The cat is on the mat.", "a b c d e"], [None, "a b"]]).
     @Test func scoreJSONLinesWithCorpusAddsTheFilesFigure() throws {
