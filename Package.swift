@@ -58,7 +58,9 @@ let package = Package(
         // Python's view of code points, for scorers that must agree with a Python reference; plugins only.
         .target(name: "PythonUnicode", exclude: ["README.md"]),
         .target(name: "ExactMatchScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/ExactMatch", exclude: ["plugin.json"]),
-        .target(name: "BLEUScorer", dependencies: ["LLMBenchPluginKit", "PythonUnicode"], path: "Scorers/BLEU", exclude: ["plugin.json"]),
+        // sacreBLEU's BLEU as a library; plugins and benchmarks only.
+        .target(name: "SacreBLEU", dependencies: ["PythonUnicode"], exclude: ["README.md"]),
+        .target(name: "BLEUScorer", dependencies: ["LLMBenchPluginKit", "SacreBLEU"], path: "Scorers/BLEU", exclude: ["plugin.json"]),
         // Stable cosine of embeddings, for scorers; plugins only.
         .target(name: "VectorSimilarity", exclude: ["README.md"]),
         .target(name: "EmbeddingCosineScorer", dependencies: ["LLMBenchPluginKit", "VectorSimilarity"], path: "Scorers/EmbeddingCosine",
@@ -89,6 +91,8 @@ let package = Package(
         .executableTarget(name: "llmbench-fake-server", dependencies: ["LLMBenchFakeServers"], path: "Tests/FakeServerTool"),
         .testTarget(name: "FakeServerTests", dependencies: ["LLMBenchFakeServers"]),
 
+        // Benchmarks/bleu.sh: corpus BLEU computed in process, beside sacreBLEU's corpus_bleu.
+        .executableTarget(name: "bleu-benchmark", dependencies: ["SacreBLEU"], path: "Benchmarks/BLEUCompute"),
         // Benchmarks/junit-parse.sh: the grader's JUnit XML parse of large reports.
         .executableTarget(name: "junit-parse-benchmark", dependencies: ["CodeGrading"], path: "Benchmarks/JUnitParse"),
 

@@ -1,6 +1,6 @@
 import Foundation
 import LLMBenchPluginKit
-import PythonUnicode
+import SacreBLEU
 
 /// BLEU as sacreBLEU 2.x computes it (sacrebleu/metrics/bleu.py), with its option names: sentence
 /// BLEU per result (as `sentence_bleu`), corpus BLEU per group of results from the sentences'
@@ -17,20 +17,22 @@ struct BLEU: AggregatingScorerPlugin {
 
     static let knownOptions: Set<String> = ["tokenize", "lowercase", "smooth_method", "smooth_value", "effective_order", "max_ngram_order"]
 
-    let tokenizer: Tokenizer
-    let lowercase: Bool
-    let smoothing: Smoothing
-    let smoothValue: Double?
+    let bleu: SacreBLEU
+    var tokenizer: Tokenizer { bleu.tokenizer }
+    var lowercase: Bool { bleu.lowercase }
+    var smoothing: Smoothing { bleu.smoothing }
+    var smoothValue: Double? { bleu.smoothValue }
     /// nil: on for a result (as `sentence_bleu`), off for a group (as `corpus_bleu`).
     let effectiveOrder: Bool?
-    let maxNgramOrder: Int
+    var maxNgramOrder: Int { bleu.maxNgramOrder }
 
     init(options: [String: Any], host: PluginHost) throws(PluginError) {
         try PluginOptions.rejectUnknown(options, known: Self.knownOptions, plugin: Self.id)
-        tokenizer = try PluginOptions.choice(options, "tokenize", default: Tokenizer.mteval13a, plugin: Self.id)
-        lowercase = try PluginOptions.flag(options, "lowercase", plugin: Self.id) ?? false
-        smoothing = try PluginOptions.choice(options, "smooth_method", default: Smoothing.exp, plugin: Self.id)
+        let tokenizer = try PluginOptions.choice(options, "tokenize", default: Tokenizer.mteval13a, plugin: Self.id)
+        let lowercase = try PluginOptions.flag(options, "lowercase", plugin: Self.id) ?? false
+        let smoothing = try PluginOptions.choice(options, "smooth_method", default: Smoothing.exp, plugin: Self.id)
         effectiveOrder = try PluginOptions.flag(options, "effective_order", plugin: Self.id)
+        let smoothValue: Double?
         if options["smooth_value"] != nil {
             guard smoothing.defaultValue != nil else {
                 throw PluginError(.invalidRequest, "bleu option 'smooth_value' applies only to smooth_method floor or add-k, not \(smoothing.rawValue)")
@@ -42,6 +44,7 @@ struct BLEU: AggregatingScorerPlugin {
         } else {
             smoothValue = nil
         }
+        let maxNgramOrder: Int
         if options["max_ngram_order"] != nil {
             guard let order = options.integer("max_ngram_order"), (1...Self.maxNgramOrderLimit).contains(order) else {
                 throw PluginError(.invalidRequest, "bleu option 'max_ngram_order' must be a whole number from 1 to \(Self.maxNgramOrderLimit)")
@@ -50,14 +53,14 @@ struct BLEU: AggregatingScorerPlugin {
         } else {
             maxNgramOrder = 4
         }
+        bleu = SacreBLEU(tokenizer: tokenizer, lowercase: lowercase, smoothing: smoothing, smoothValue: smoothValue, maxNgramOrder: maxNgramOrder)
     }
 
     func score(_ request: ScoreRequest) throws(PluginError) -> ScoreResult {
         guard !request.expected.isEmpty else {
             throw PluginError(.invalidRequest, "bleu needs at least one reference: set 'expected' on the test")
         }
-        let statistics = SegmentStatistics(hypothesis: preprocess(request.output), references: request.expected.map(preprocess),
-                                           order: maxNgramOrder)
+        let statistics = bleu.statistics(hypothesis: request.output, references: request.expected)
         let referenceCount = request.expected.count
         return result(statistics, effectiveOrder: effectiveOrder ?? true, references: "\(referenceCount)",
                       extra: ["stats": statistics.flat, "nrefs": referenceCount])
@@ -83,15 +86,8 @@ struct BLEU: AggregatingScorerPlugin {
         return result(sum, effectiveOrder: effectiveOrder ?? false, references: references, extra: ["segments": request.items.count])
     }
 
-    /// `BLEU._preprocess_segment`: lowercase if asked, strip the end, tokenize.
-    func preprocess(_ text: String) -> [Unicode.Scalar] {
-        var scalars = Array(text.unicodeScalars)
-        if lowercase { scalars = PythonUnicode.lower(scalars) }
-        return tokenizer.tokenize(PythonUnicode.rstrip(scalars))
-    }
-
     func result(_ statistics: SegmentStatistics, effectiveOrder: Bool, references: String, extra: [String: Any]) -> ScoreResult {
-        let bleu = BLEUScore(statistics, smoothing: smoothing, smoothValue: smoothValue, effectiveOrder: effectiveOrder)
+        let bleu = self.bleu.score(statistics, effectiveOrder: effectiveOrder)
         var details: [String: Any] = [
             "score": bleu.score, "counts": bleu.counts.map(Self.jsonNumber), "totals": bleu.totals.map(Self.jsonNumber),
             "precisions": bleu.precisions, "bp": bleu.brevityPenalty, "ratio": bleu.ratio, "sys_len": bleu.hypothesisLength,

@@ -31,13 +31,45 @@ public enum PythonUnicode {
 
     /// `" ".join(text.split())`.
     public static func normalizeSpaces(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.count)
-        for word in split(scalars) {
-            if !out.isEmpty { out.append(" ") }
-            out.append(contentsOf: word)
+        scalars.withUnsafeBufferPointer { source in
+            [Unicode.Scalar](unsafeUninitializedCapacity: source.count) { out, written in
+                var n = 0
+                var pendingSpace = false
+                for scalar in source {
+                    if isSpace(scalar) {
+                        pendingSpace = n > 0
+                    } else {
+                        if pendingSpace {
+                            out[n] = " "
+                            n += 1
+                        }
+                        pendingSpace = false
+                        out[n] = scalar
+                        n += 1
+                    }
+                }
+                written = n
+            }
         }
-        return out
+    }
+
+    /// `str.split()` as the ranges of its words in `scalars`.
+    public static func splitRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var words: [Range<Int>] = []
+        words.reserveCapacity(scalars.count / 4 + 1)
+        scalars.withUnsafeBufferPointer { source in
+            var start = -1
+            for index in 0..<source.count {
+                if isSpace(source[index]) {
+                    if start >= 0 { words.append(start..<index) }
+                    start = -1
+                } else if start < 0 {
+                    start = index
+                }
+            }
+            if start >= 0 { words.append(start..<source.count) }
+        }
+        return words
     }
 
     /// `str.strip()` with no argument.
