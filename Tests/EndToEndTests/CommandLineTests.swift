@@ -173,6 +173,22 @@ struct OtherCommandTests {
         #expect(table.stdout.contains("Refused:") && table.stdout.contains("libbroken.so"))
     }
 
+    /// `llmbench plugins --plugins .build/debug` from the checkout: the folder given relatively is
+    /// the executable's own, so each built-in plugin is listed once and none is refused.
+    @Test func pluginsGivenRelativelyAreNotDuplicatesOfThemselves() throws {
+        let cli = CLI()
+        let parent = (TestPaths.buildDir as NSString).deletingLastPathComponent
+        let relative = (TestPaths.buildDir as NSString).lastPathComponent
+        let result = try Shell.run(TestPaths.llmbench, ["plugins", "--json", "--plugins", relative, "--plugins", "./" + relative],
+                                   environment: cli.environment, directory: parent)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONValue.parse(result.stdout)
+        #expect(json["refused"]?.arrayValue?.isEmpty == true, "\(result.stdout)")
+        let paths = json["plugins"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? []
+        #expect(paths.contains { $0.hasSuffix("/libLLMBenchMock.so") })
+        #expect(paths.allSatisfy { $0.hasPrefix("/") && !$0.contains("/./") }, "\(paths)")
+    }
+
     @Test func scoreOneAnswer() throws {
         let cli = CLI()
         let hit = try cli.run(["score", "exact_match", "--output", "The Paris", "--expected", "paris", "--option", "mode=normalized"])

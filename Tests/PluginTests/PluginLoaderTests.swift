@@ -11,6 +11,13 @@ func buildFixture(_ name: String, in dir: String, flags: [String] = []) throws -
     return output
 }
 
+/// realpath(3) of a path, as the tests expect the catalog to show it.
+func realpathOf(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}
+
 func builtInCatalog(extra: [String] = []) -> PluginCatalog {
     let catalog = PluginCatalog()
     catalog.loadAll(from: extra + [TestPaths.buildDir])
@@ -135,6 +142,21 @@ struct PluginLoaderTests {
         catalog.loadAll(from: [dir.path])
         #expect(catalog.plugins.count == 1)
         #expect(catalog.refused.isEmpty)
+    }
+
+    /// `--plugins plugins --plugins $PWD/plugins`, or a folder reached through a link: one folder,
+    /// so one plugin, not a refused duplicate of itself; the path shown is the real one.
+    @Test func loadsAFolderOnceHoweverItsPathIsSpelled() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins")
+        _ = try buildFixture("fixture", in: folder)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("linked"), withDestinationPath: folder)
+        let cwd = FileManager.default.currentDirectoryPath
+        let relative = String(repeating: "../", count: cwd.split(separator: "/").count) + folder.dropFirst()
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [relative, folder, dir.file("linked"), dir.file("linked/./")])
+        #expect(catalog.refused.isEmpty, "\(catalog.refused)")
+        #expect(catalog.plugins.map(\.path) == [try #require(realpathOf(folder)) + "/libfixture.so"])
     }
 
     @Test func refusesAManifestWhoseIDDisagreesWithTheLibrary() throws {

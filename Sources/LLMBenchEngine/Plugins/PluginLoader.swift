@@ -138,7 +138,7 @@ public final class PluginCatalog: @unchecked Sendable {
                 }
             }
         }
-        let fresh = Array(Set(candidates.map { ($0.path as NSString).resolvingSymlinksInPath }).subtracting(loadedRealPaths))
+        let fresh = Array(Set(candidates.map { RealPath.canonical($0.path) }).subtracting(loadedRealPaths))
         DispatchQueue.concurrentPerform(iterations: fresh.count) { _ = probe.verdict(for: fresh[$0]) }
         for candidate in candidates { load(path: candidate.path, expectedID: candidate.expectedID) }
     }
@@ -160,9 +160,9 @@ public final class PluginCatalog: @unchecked Sendable {
             refused.append(RefusedPlugin(path: manifestPath, reason: "manifest is not JSON with a \"library\" string"))
             return nil
         }
-        let realDir = (dir as NSString).resolvingSymlinksInPath
+        let realDir = RealPath.canonical(dir)
         let libraryPath = ((dir as NSString).appendingPathComponent(library) as NSString).standardizingPath
-        let realLibrary = (libraryPath as NSString).resolvingSymlinksInPath
+        let realLibrary = RealPath.canonical(libraryPath)
         guard !library.hasPrefix("/"), realLibrary.hasPrefix(realDir + "/") else {
             refused.append(RefusedPlugin(path: manifestPath, reason: "\"library\": \"\(library)\" is outside the plugin's folder \(dir); a plugin.json may only name a library inside its own folder"))
             return nil
@@ -179,7 +179,7 @@ public final class PluginCatalog: @unchecked Sendable {
     /// Loads one library. Returns the plugin, or nil with the reason recorded in `refused`.
     @discardableResult
     public func load(path: String, expectedID: String? = nil) -> LoadedPlugin? {
-        let realPath = (path as NSString).resolvingSymlinksInPath
+        let realPath = RealPath.canonical(path)
         guard !loadedRealPaths.contains(realPath) else { return plugins.first { $0.path == realPath } }
         if let unsafe = unsafeToTrust(realPath, what: "library") {
             refused.append(RefusedPlugin(path: realPath, reason: unsafe))
