@@ -89,6 +89,25 @@ struct RunCommandTests {
         #expect(validate.stderr.contains("unknown provider plugin 'mokc'"))
     }
 
+    /// A plugin that refuses its options at `create` fails `validate` as it fails `run`: both exit 2
+    /// with the plugin's reason at the suite's line, for a provider and for a scorer.
+    @Test(arguments: [
+        ("plugin: mock, model: m}", "plugin: mock, model: m, options: {error_kind: bogus}}", "mock option 'error_kind' must be one of"),
+        ("scorer: exact_match}", "scorer: exact_match, options: {regexes_to_ignore: [\"(\"]}}", "invalid regular expression '('"),
+    ])
+    func validateAndRunAgreeOnOptionsAPluginRefuses(find: String, replace: String, reason: String) throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let suite = dir.write("refused.yaml", Self.passing.replacingOccurrences(of: find, with: replace))
+        let validate = try cli.run(["validate", suite])
+        #expect(validate.status == 2, "\(validate.stdout)")
+        #expect(!validate.stdout.contains("ok"))
+        #expect(validate.stderr.contains(suite + ":") && validate.stderr.contains(reason), "\(validate.stderr)")
+        let run = try cli.run(["run", suite, "--store", dir.file("s.sqlite")])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(reason))
+    }
+
     @Test func aProviderWithoutItsKeyIsSkippedVisiblyOrRefusedWhenAskedFor() throws {
         let cli = CLI()
         let dir = TemporaryDirectory()
