@@ -25,8 +25,8 @@ struct AnthropicProviderTests {
     ].map { "event: \($0.0)\ndata: \($0.1)\n\n" }.joined()
 
     @Test func putsSystemTextAtTheTopAndAlwaysSendsMaxTokens() throws {
-        let options: [String: Any] = ["system": "Be brief.", "temperature": 0.2, "top_p": 0.8, "stop": "END"]
-        let outcome = try plugin.call(config: Self.config, request: completionRequest(messages: [("system", "Answer in French."), ("user", "Hi"), ("assistant", "Salut"), ("user", "Again")],
+        let options: [String: Any] = ["temperature": 0.2, "top_p": 0.8, "stop": "END"]
+        let outcome = try plugin.call(config: Self.config, request: completionRequest(messages: [("system", "Be brief."), ("system", "Answer in French."), ("user", "Hi"), ("assistant", "Salut"), ("user", "Again")],
                                                                                      options: options), responses: [.events(Self.stream)])
         let request = try #require(outcome.requests.first)
         #expect(request.url == "https://api.anthropic.com/v1/messages" && request.streamed)

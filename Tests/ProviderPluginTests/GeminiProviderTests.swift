@@ -16,8 +16,8 @@ struct GeminiProviderTests {
     ].map { "data: \($0)\r\n\r\n" }.joined()
 
     @Test func buildsTheRequestWithSystemInstructionRolesAndGenerationConfig() throws {
-        let options: [String: Any] = ["system": "Be brief.", "temperature": 0.3, "top_p": 0.7, "max_tokens": 99, "stop": ["X"], "seed": 11, "thinking_budget": 512]
-        let outcome = try plugin.call(config: Self.config, request: completionRequest(model: "models/gemini-x", messages: [("system", "Sys"), ("user", "Hi"), ("assistant", "Yo"), ("user", "More")],
+        let options: [String: Any] = ["temperature": 0.3, "top_p": 0.7, "max_tokens": 99, "stop": ["X"], "seed": 11, "thinking_budget": 512]
+        let outcome = try plugin.call(config: Self.config, request: completionRequest(model: "models/gemini-x", messages: [("system", "Be brief."), ("system", "Sys"), ("user", "Hi"), ("assistant", "Yo"), ("user", "More")],
                                                                                      options: options), responses: [.events(Self.stream)])
         let request = try #require(outcome.requests.first)
         #expect(request.url == "https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse" && request.streamed)
