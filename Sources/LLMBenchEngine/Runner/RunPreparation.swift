@@ -143,14 +143,16 @@ public struct RunPreparation {
         let providerIDs = catalog.plugins(of: .provider).map(\.id).sorted()
         let scorerIDs = catalog.plugins(of: .scorer).map(\.id).sorted()
         for provider in suite.providers where catalog.plugin(id: provider.plugin)?.kind != .provider {
-            problems.append(LLMBenchError(.unknownPlugin, "unknown provider plugin '\(provider.plugin)' for provider '\(provider.id)'; found: \(providerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: provider.location))
+            let why = refusal(of: provider.plugin) ?? "unknown provider plugin '\(provider.plugin)'"
+            problems.append(LLMBenchError(.unknownPlugin, "\(why) for provider '\(provider.id)'; found: \(providerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: provider.location))
         }
         var reported: Set<String> = []
         for test in suite.tests {
             for spec in test.scorers where catalog.plugin(id: spec.scorer)?.kind != .scorer {
                 let place = spec.location.map(\.description) ?? spec.scorer
                 guard reported.insert(place).inserted else { continue }
-                problems.append(LLMBenchError(.unknownPlugin, "unknown scorer '\(spec.scorer)'; found: \(scorerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: spec.location))
+                let why = refusal(of: spec.scorer) ?? "unknown scorer '\(spec.scorer)'"
+                problems.append(LLMBenchError(.unknownPlugin, "\(why); found: \(scorerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: spec.location))
             }
         }
         for id in selectedProviders where !suite.providers.contains(where: { $0.id == id }) {
@@ -165,6 +167,13 @@ public struct RunPreparation {
             }
         }
         return problems
+    }
+
+    /// Why the plugin a suite names by `id` is not loaded, when a file that has or promised that id
+    /// was refused: the user sees the refusal rather than a plugin said not to exist.
+    private func refusal(of id: String) -> String? {
+        guard catalog.plugin(id: id) == nil, let refused = catalog.refused.last(where: { $0.id == id }) else { return nil }
+        return "plugin '\(id)' was refused: \(refused.reason) (\(refused.path))"
     }
 
     /// Creates the plugin instances. Throws every problem found; nothing has been sent yet.
