@@ -5,7 +5,14 @@ import LLMBenchEngine
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "score", abstract: "Try a scorer without a suite: one answer, or a JSONL file of them.")
+        commandName: "score", abstract: "Try a scorer without a suite: one answer, or a JSONL file of them.",
+        discussion: """
+            Prints one JSON line per answer: {"value", "passed", "details", "explanation"?, "error"?}, or {"error", "line"} for a line \
+            that is not a request; with --corpus, one {"corpus": true, "lines", "options", ...} line per set of options after them. \
+            Exits 0 when every answer was scored (passed or not), 1 when any answer or the file's figure got no score (the \
+            scorer failed or refused its options, or a line was not a request), 2 when nothing could start (an unknown scorer, \
+            a bad --option, a file that cannot be read).
+            """)
 
     @Argument(help: "The scorer id (see `llmbench plugins`).") var scorer: String
     @Option(help: "The answer to score.") var output: String?
@@ -66,9 +73,16 @@ struct ScoreCommand: ParsableCommand {
         }
         guard let jsonl else {
             do {
-                print(Self.line(try outcome(output: output!, expected: expected, options: baseOptions)).jsonText)
-            } catch {
-                throw failInput([LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)")])
+                let scored = try outcome(output: output!, expected: expected, options: baseOptions)
+                print(Self.line(scored).jsonText)
+                if let error = scored.error {
+                    printError(LLMBenchError(.plugin, "scorer '\(scorer)': \(error)").description)
+                    throw Exit.notAllScored
+                }
+            } catch let error as RequestError {
+                print(JSONValue.object(["error": .string(error.message)]).jsonText)
+                printError(LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)").description)
+                throw Exit.notAllScored
             }
             return
         }
@@ -92,10 +106,14 @@ struct ScoreCommand: ParsableCommand {
                 }
                 let expected = json["expected"]?.arrayValue?.compactMap(\.stringValue) ?? json["expected"]?.stringValue.map { [$0] } ?? []
                 let options = baseOptions.merging(json["options"]?.objectValue ?? [:]) { _, line in line }
-                do {
-                    print(Self.line(try outcome(output: output, expected: expected, options: options)).jsonText)
-                } catch {
+                let scored: ScoreOutcome
+                do { scored = try outcome(output: output, expected: expected, options: options) } catch {
                     throw LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)", at: place)
+                }
+                print(Self.line(scored).jsonText)
+                if let error = scored.error {
+                    bad += 1
+                    printError(LLMBenchError(.plugin, "scorer '\(scorer)': \(error)", at: place).description)
                 }
             } catch let error as LLMBenchError {
                 // Keep the output aligned with the input: one line out per line in, even when it is bad.
@@ -123,7 +141,7 @@ struct ScoreCommand: ParsableCommand {
                 printError(LLMBenchError(.plugin, "scorer '\(scorer)', the file's figure: \(error)").description)
             }
         }
-        if bad > 0 { throw Exit.badInput }
+        if bad > 0 { throw Exit.notAllScored }
     }
 
     static func line(_ outcome: ScoreOutcome) -> JSONValue {

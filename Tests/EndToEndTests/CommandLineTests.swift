@@ -228,12 +228,36 @@ struct OtherCommandTests {
             {"output": "a b", "expected": "ab", "options": {"regexes_to_ignore": ["\\\\s"]}}
             """
         let result = try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: input)
-        #expect(result.status == 2)
+        #expect(result.status == 1, "a line that is not a request got no score")
         let lines = result.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
         #expect(lines.count == 4)
         #expect(lines[0]?["value"] == 1 && lines[1]?["value"] == 1 && lines[3]?["value"] == 1)
         #expect(lines[2]?["line"] == 3)
         #expect(result.stderr.contains("-:3:1: error: invalid JSON"))
+    }
+
+    /// One rule for `score`'s exit: 0 when every answer got a score, passed or not; 1 when any got
+    /// none, whether the scorer failed on it or refused the options its line gave; 2 when nothing
+    /// could start. The line that got no score still says why, in its place.
+    @Test func scoreExitsOneWhenAnAnswerGotNoScoreHoweverItFailed() throws {
+        let cli = CLI()
+        let failed = try cli.run(["score", "exact_match", "--output", "x"])
+        #expect(failed.status == 1, "exact_match fails without expected: \(failed.stderr)")
+        #expect(try JSONValue.parse(failed.stdout)["error"]?.stringValue?.contains("needs 'expected'") == true)
+        let refusedOption = try cli.run(["score", "exact_match", "--output", "x", "--expected", "x", "--option", #"regexes_to_ignore=["("]"#])
+        #expect(refusedOption.status == 1)
+        #expect(try JSONValue.parse(refusedOption.stdout)["error"]?.stringValue?.contains("invalid regular expression") == true)
+        let input = """
+            {"output": "x", "expected": "x"}
+            {"output": "x", "expected": "x", "options": {"regexes_to_ignore": ["("]}}
+            {"output": "x"}
+            """
+        let lines = try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: input)
+        #expect(lines.status == 1)
+        let out = lines.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
+        #expect(out.count == 3 && out[0]?["value"] == 1 && out[1]?["line"] == 2 && out[2]?["error"] != nil)
+        #expect(lines.stderr.contains("-:2:1: error:") && lines.stderr.contains("-:3:1: error:"), "\(lines.stderr)")
+        #expect(try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: #"{"output": "x", "expected": "y"}"#).status == 0, "a failed answer is a score")
     }
 
     /// Corpus BLEU is not the mean of the lines' BLEU: 69.19 from sacreBLEU 2.6.0's
@@ -246,7 +270,7 @@ struct OtherCommandTests {
             {"output": "x", "expected": []}
             """
         let result = try cli.run(["score", "bleu", "--jsonl", "-", "--corpus"], stdin: input)
-        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.status == 1, "the third line got no score: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(lines.count == 4)
         #expect(lines[2]["error"]?.stringValue?.contains("at least one reference") == true, "a line the scorer refused stays in place")
