@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
         .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
         .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
+        // The scorer template in Swift (Scorers/Examples/swift-keyword-recall); not installed.
+        .library(name: "LLMBenchExampleKeywordRecall", type: .dynamic, targets: ["KeywordRecallExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,6 +64,8 @@ let package = Package(
         .target(name: "VectorSimilarity", exclude: ["README.md"]),
         .target(name: "EmbeddingCosineScorer", dependencies: ["LLMBenchPluginKit", "VectorSimilarity"], path: "Scorers/EmbeddingCosine",
                 exclude: ["plugin.json"]),
+        .target(name: "KeywordRecallExample", dependencies: ["LLMBenchPluginKit"], path: "Scorers/Examples/swift-keyword-recall",
+                exclude: ["plugin.json", "README.md"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),

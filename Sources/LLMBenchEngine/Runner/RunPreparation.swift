@@ -254,13 +254,16 @@ public struct RunPreparation {
                 bound.problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))
             }
         }
+        // A scorer entry of the defaults is every test's: one refusal is reported once.
+        var refusedScorers: Set<String> = []
         for test in suite.tests {
             for spec in test.scorers {
                 let key = ScorerKey.make(spec)
-                guard bound.scorers[key] == nil, let plugin = catalog.plugin(id: spec.scorer) else { continue }
+                guard bound.scorers[key] == nil, !refusedScorers.contains(key), let plugin = catalog.plugin(id: spec.scorer) else { continue }
                 do {
                     bound.scorers[key] = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(spec.options).jsonText)
                 } catch {
+                    refusedScorers.insert(key)
                     bound.problems.append(LLMBenchError(.plugin, "scorer '\(spec.scorer)': \(error.message)", at: spec.location))
                 }
             }
