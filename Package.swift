@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
         .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
         .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
+        // A scripted host for plugin authors' tests: drives a built plugin through the C ABI, no network.
+        .library(name: "LLMBenchPluginTesting", targets: ["LLMBenchPluginTesting"]),
         // The scorer template in Swift (Scorers/Examples/swift-keyword-recall); not installed.
         .library(name: "LLMBenchExampleKeywordRecall", type: .dynamic, targets: ["KeywordRecallExample"]),
     ],
@@ -64,6 +66,7 @@ let package = Package(
         .target(name: "VectorSimilarity", exclude: ["README.md"]),
         .target(name: "EmbeddingCosineScorer", dependencies: ["LLMBenchPluginKit", "VectorSimilarity"], path: "Scorers/EmbeddingCosine",
                 exclude: ["plugin.json"]),
+        .target(name: "LLMBenchPluginTesting", dependencies: ["CLLMBenchPluginABI"]),
         .target(name: "KeywordRecallExample", dependencies: ["LLMBenchPluginKit"], path: "Scorers/Examples/swift-keyword-recall",
                 exclude: ["plugin.json", "README.md"]),
 
@@ -78,7 +81,7 @@ let package = Package(
         .testTarget(name: "PythonUnicodeTests", dependencies: ["PythonUnicode", "LLMBenchTestSupport", "LLMBenchCore"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
-        .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),
+        .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport", "LLMBenchPluginTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"]),
 
         // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.
