@@ -208,6 +208,30 @@ struct OtherCommandTests {
         #expect(paths.allSatisfy { $0.hasPrefix("/") && !$0.contains("/./") }, "\(paths)")
     }
 
+    /// `plugins --kind scorer` lists the scorers alone, each with the options its plugin.json
+    /// describes (read from the source tree for the libraries built beside llmbench).
+    @Test func pluginsListsScorersWithTheirOptions() throws {
+        let cli = CLI()
+        let result = try cli.run(["plugins", "--kind", "scorer", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plugins = try JSONValue.parse(result.stdout)["plugins"]?.arrayValue ?? []
+        #expect(!plugins.isEmpty && plugins.allSatisfy { $0["kind"] == "scorer" })
+        func options(_ id: String) -> Set<String> {
+            Set(plugins.first { $0["id"]?.stringValue == id }?["options"]?.objectValue?.keys.map { $0 } ?? [])
+        }
+        #expect(options("exact_match") == ["mode", "unicode_normalize", "regexes_to_ignore", "ignore_case", "ignore_punctuation", "ignore_numbers"])
+        #expect(options("bleu") == ["tokenize", "lowercase", "smooth_method", "smooth_value", "effective_order", "max_ngram_order"])
+        #expect(options("embedding_cosine") == ["embedder"])
+        let exact = try #require(plugins.first { $0["id"] == "exact_match" })
+        #expect(exact["options"]?["mode"]?.stringValue?.hasPrefix("exact (default)") == true)
+        #expect(exact["description"]?.stringValue?.contains("SQuAD") == true)
+
+        let table = try cli.run(["plugins", "--kind", "scorer"])
+        #expect(table.stdout.contains("Options:\n") && table.stdout.contains("  embedding_cosine\n    embedder  required:"), "\(table.stdout)")
+        #expect(!table.stdout.contains("  provider  "), "no provider row")
+        #expect(try cli.run(["plugins", "--kind", "judge"]).status == 2)
+    }
+
     @Test func scoreOneAnswer() throws {
         let cli = CLI()
         let hit = try cli.run(["score", "exact_match", "--output", "The Paris", "--expected", "paris", "--option", "mode=normalized"])

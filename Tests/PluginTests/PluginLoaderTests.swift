@@ -159,6 +159,23 @@ struct PluginLoaderTests {
         #expect(catalog.plugins.map(\.path) == [try #require(realpathOf(folder)) + "/libfixture.so"])
     }
 
+    /// A plugin's options are read from its folder's plugin.json, or, for a library outside a
+    /// folder, from `libX.json` beside `libX.so` (how install.sh ships the built-ins').
+    @Test func readsTheOptionsOfAPluginFromItsManifest() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins/thing")
+        _ = try buildFixture("fixture", in: folder)
+        dir.write("plugins/thing/plugin.json", #"{"id": "fixture", "kind": "scorer", "library": "libfixture.so", "description": "d", "options": {"b": "second", "a": "first"}}"#)
+        let loose = dir.subdirectory("loose")
+        _ = try buildFixture("loose", in: loose, flags: [#"-DPLUGIN_ID_VALUE="loose""#])
+        dir.write("loose/libloose.json", #"{"id": "loose", "kind": "scorer", "options": {"n": "a number"}}"#)
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [dir.file("plugins"), loose])
+        let fixture = try #require(catalog.plugin(id: "fixture")?.manifest, "\(catalog.refused)")
+        #expect(fixture.description == "d" && fixture.options.map(\.name) == ["a", "b"] && fixture.options.map(\.text) == ["first", "second"])
+        #expect(catalog.plugin(id: "loose")?.manifest?.options.map(\.name) == ["n"])
+    }
+
     @Test func refusesAManifestWhoseIDDisagreesWithTheLibrary() throws {
         let dir = TemporaryDirectory()
         let folder = dir.subdirectory("plugins/thing")

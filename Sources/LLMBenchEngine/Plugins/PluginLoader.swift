@@ -19,6 +19,9 @@ public final class LoadedPlugin: @unchecked Sendable {
     let host: UnsafeMutablePointer<llmbench_host>
     /// The scorer's `aggregate` (ABI 1.2), or nil: NULL, or past the end of an older plugin's table.
     let aggregate: PluginCallFunction?
+    /// Its plugin.json, when one was found (its folder's, one beside it, or the source tree's for a
+    /// built-in in a build folder): the description and options `llmbench plugins` shows.
+    public internal(set) var manifest: PluginManifest?
 
     init(table: UnsafePointer<llmbench_plugin>, kind: Kind, path: String) {
         self.table = table
@@ -120,7 +123,7 @@ public final class PluginCatalog: @unchecked Sendable {
     /// A library to load, found in a search folder, and the id its manifest promises (if any).
     private struct Candidate {
         var path: String
-        var expectedID: String?
+        var manifest: PluginManifest?
         var expectedKind: LoadedPlugin.Kind?
     }
 
@@ -150,8 +153,25 @@ public final class PluginCatalog: @unchecked Sendable {
         }
         let fresh = Array(Set(candidates.map { RealPath.canonical($0.path) }).subtracting(loadedRealPaths))
         DispatchQueue.concurrentPerform(iterations: fresh.count) { _ = probe.verdict(for: fresh[$0]) }
-        for candidate in candidates { load(path: candidate.path, expectedID: candidate.expectedID, expectedKind: candidate.expectedKind) }
+        for candidate in candidates {
+            let plugin = load(path: candidate.path, expectedID: candidate.manifest?.id, expectedKind: candidate.expectedKind)
+            if let plugin, plugin.manifest == nil { plugin.manifest = candidate.manifest ?? shippedManifest(of: plugin.path) }
+        }
     }
+
+    /// The manifest of a library found without one: beside it (installed), else the source tree's
+    /// plugin.json that names it (a build folder).
+    private func shippedManifest(of libraryPath: String) -> PluginManifest? {
+        if let beside = PluginManifest.beside(library: libraryPath) { return PluginManifest.read(beside) }
+        // Only a library built beside this executable is the source tree's own.
+        let executableFolder = RealPath.canonical((Installation.executablePath as NSString).deletingLastPathComponent)
+        guard (libraryPath as NSString).deletingLastPathComponent == executableFolder else { return nil }
+        let name = (libraryPath as NSString).lastPathComponent
+        return sourceTreeManifests.first { $0.library == name }
+    }
+
+    /// Read once, when a library without a manifest first needs one.
+    private lazy var sourceTreeManifests: [PluginManifest] = Installation.sourceTreePluginManifests().compactMap(PluginManifest.read)
 
     static func isLibraryName(_ name: String) -> Bool { name.hasSuffix(".so") || name.hasSuffix(".dylib") }
 
@@ -163,30 +183,27 @@ public final class PluginCatalog: @unchecked Sendable {
             refused.append(RefusedPlugin(path: dir, reason: unsafe))
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: manifestPath),
-              let text = String(data: data, encoding: .utf8), let json = try? JSONValue.parse(text),
-              let library = json["library"]?.stringValue
-        else {
+        guard let manifest = PluginManifest.read(manifestPath), let library = manifest.library else {
             refused.append(RefusedPlugin(path: manifestPath, reason: "manifest is not JSON with a \"library\" string"))
             return nil
         }
         let realDir = RealPath.canonical(dir)
         let libraryPath = ((dir as NSString).appendingPathComponent(library) as NSString).standardizingPath
         let realLibrary = RealPath.canonical(libraryPath)
-        let id = json["id"]?.stringValue
+        let id = manifest.id
         guard !library.hasPrefix("/"), realLibrary.hasPrefix(realDir + "/") else {
             refused.append(RefusedPlugin(path: manifestPath, reason: "\"library\": \"\(library)\" is outside the plugin's folder \(dir); a plugin.json may only name a library inside its own folder", id: id))
             return nil
         }
         var kind: LoadedPlugin.Kind?
-        if let written = json["kind"] {
+        if let written = manifest.kind {
             guard let name = written.stringValue, let known = LoadedPlugin.Kind(rawValue: name) else {
                 refused.append(RefusedPlugin(path: manifestPath, reason: "\"kind\": \(written.jsonText) is neither \"provider\" nor \"scorer\"", id: id))
                 return nil
             }
             kind = known
         }
-        return Candidate(path: libraryPath, expectedID: id, expectedKind: kind)
+        return Candidate(path: libraryPath, manifest: manifest, expectedKind: kind)
     }
 
     /// Why `path` may not be trusted with code, or nil: another user could write it.
