@@ -24,6 +24,8 @@ struct ScoreCommand: ParsableCommand {
     var jsonl: String?
     @Flag(help: "With --jsonl: after the lines, one line {\"corpus\": true, ...} with the scorer's figure for the whole file (corpus BLEU), one per distinct set of options.")
     var corpus = false
+    @Option(help: ArgumentHelp("Prepare this suite's providers, so that a scorer that calls one (embedding_cosine's embedder) can; no test is run.", valueName: "FILE"))
+    var suite: String?
     @OptionGroup var plugins: PluginOptions
 
     func validate() throws {
@@ -45,6 +47,15 @@ struct ScoreCommand: ParsableCommand {
             let raw = String(option[option.index(after: equals)...])
             baseOptions[String(option[..<equals])] = (try? JSONValue.parse(raw)) ?? .string(raw)
         }
+        var run: RunContext?
+        if let suite {
+            do throws(LLMBenchErrors) {
+                let loaded = try UserFiles.loadSuite(suite)
+                run = try RunPreparation(catalog: catalog, prices: PriceTable()).serviceContext(for: loaded)
+            } catch {
+                throw failInput(error.errors)
+            }
+        }
         if corpus && !plugin.hasAggregate {
             throw failInput([LLMBenchError(.usage, "scorer '\(scorer)' has no figure for a whole file (its plugin has no aggregate); drop --corpus")])
         }
@@ -61,7 +72,7 @@ struct ScoreCommand: ParsableCommand {
         func outcome(output: String, expected: [String], options: [String: JSONValue]) throws(RequestError) -> ScoreOutcome {
             let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: options)
             let key = JSONValue.object(options).jsonText
-            let scored = ScorerCall.evaluate(try instance(key), spec: spec, output: output, expected: expected, testName: "")
+            let scored = ScorerCall.evaluate(try instance(key), spec: spec, output: output, expected: expected, testName: "", run: run)
             if corpus && scored.error == nil {
                 if groupIndex[key] == nil {
                     groupIndex[key] = groups.count
@@ -130,7 +141,7 @@ struct ScoreCommand: ParsableCommand {
         for group in groups {
             let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: group.options)
             let key = JSONValue.object(group.options).jsonText
-            guard let whole = try? ScorerCall.aggregate(instance(key), spec: spec, details: group.details) else { continue }
+            guard let whole = try? ScorerCall.aggregate(instance(key), spec: spec, details: group.details, run: run) else { continue }
             guard case .object(var object) = Self.line(whole) else { continue }
             object["corpus"] = .bool(true)
             object["lines"] = JSONValue(group.details.count)

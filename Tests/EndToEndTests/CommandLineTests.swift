@@ -1,5 +1,6 @@
 import Foundation
 import LLMBenchCore
+import LLMBenchFakeServers
 import LLMBenchTestSupport
 import Testing
 
@@ -282,6 +283,35 @@ struct OtherCommandTests {
         #expect(out.count == 3 && out[0]?["value"] == 1 && out[1]?["line"] == 2 && out[2]?["error"] != nil)
         #expect(lines.stderr.contains("-:2:1: error:") && lines.stderr.contains("-:3:1: error:"), "\(lines.stderr)")
         #expect(try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: #"{"output": "x", "expected": "y"}"#).status == 0, "a failed answer is a score")
+    }
+
+    /// `score --suite` prepares the suite's providers, so embedding_cosine reaches its embedder
+    /// (the OpenAI plugin against the loopback fake); without it the scorer says it is outside a run.
+    @Test func scoreWithASuiteReachesItsEmbedder() throws {
+        let cli = CLI()
+        let server = try FakeProviderServer(api: .openai)
+        let dir = TemporaryDirectory()
+        let suite = dir.write("embed.yaml", """
+            version: 1
+            name: embed
+            providers:
+              - {id: emb, plugin: openai, model: "fake;dims=24", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY, under_test: false}
+            tests:
+              - {name: t, prompt: p}
+            """)
+        let arguments = ["score", "embedding_cosine", "--output", "the cat sat", "--expected", "the cat sat", "--expected", "blue sky",
+                         "--option", "embedder=emb"]
+        let scored = try cli.run(arguments + ["--suite", suite], env: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let line = try JSONValue.parse(scored.stdout)
+        #expect(abs((line["value"]?.doubleValue ?? 0) - 1) < 1e-9 && line["passed"] == true, "the output is a reference: cosine 1")
+        #expect(line["details"]?["cosines"]?.arrayValue?.count == 2)
+        #expect(server.records().count == 1 && server.records()[0].path.hasSuffix("/embeddings"), "one batch, no completion")
+        #expect(server.records()[0].headers["authorization"] == "Bearer fake-key-123")
+
+        let outside = try cli.run(arguments)
+        #expect(outside.status == 1)
+        #expect(try JSONValue.parse(outside.stdout)["error"]?.stringValue?.contains("outside a run") == true)
     }
 
     /// Corpus BLEU is not the mean of the lines' BLEU: 69.19 from sacreBLEU 2.6.0's

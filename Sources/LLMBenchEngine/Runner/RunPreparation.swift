@@ -197,6 +197,18 @@ public struct RunPreparation {
         return (bound.problems, bound.skipped)
     }
 
+    /// A context in which scorers called outside a run (`llmbench score --suite`) reach the suite's
+    /// providers through the provider service: every provider is prepared, under test or not (a
+    /// provider whose key is unset is left out, as in a run); the suite's scorers are not made.
+    public func serviceContext(for suite: Suite, context: RunContext = RunContext()) throws(LLMBenchErrors) -> RunContext {
+        let bound = bind(suite, scorers: false)
+        guard bound.problems.isEmpty else { throw LLMBenchErrors(bound.problems) }
+        PluginLog.addSecrets(bound.keys)
+        context.addSecrets(bound.keys)
+        context.addServiceProviders(bound.providers)
+        return context
+    }
+
     /// The suite's plugin instances, or why they could not be made.
     private struct Bound {
         var providers: [PreparedRun.Provider] = []
@@ -210,7 +222,8 @@ public struct RunPreparation {
         var keys: [String] = []
     }
 
-    private func bind(_ suite: Suite) -> Bound {
+    /// `scorers`: make the suite's scorer instances too.
+    private func bind(_ suite: Suite, scorers: Bool = true) -> Bound {
         var tokenizers = TokenizerFiles(suitePath: suite.sourcePath)
         let problems = check(suite, tokenizers: &tokenizers)
         // A provider not under test is a service of the suite's scorers: --provider never leaves it out.
@@ -256,7 +269,7 @@ public struct RunPreparation {
         }
         // A scorer entry of the defaults is every test's: one refusal is reported once.
         var refusedScorers: Set<String> = []
-        for test in suite.tests {
+        for test in suite.tests where scorers {
             for spec in test.scorers {
                 let key = ScorerKey.make(spec)
                 guard bound.scorers[key] == nil, !refusedScorers.contains(key), let plugin = catalog.plugin(id: spec.scorer) else { continue }
