@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "VectorSimilarity", exclude: ["README.md"]),
         .target(name: "EmbeddingCosineScorer", dependencies: ["LLMBenchPluginKit", "VectorSimilarity"], path: "Scorers/EmbeddingCosine",
                 exclude: ["plugin.json"]),
-        .target(name: "LLMBenchPluginTesting", dependencies: ["CLLMBenchPluginABI"]),
+        .target(name: "LLMBenchPluginTesting", dependencies: ["CLLMBenchPluginABI"], exclude: ["README.md"]),
         .target(name: "KeywordRecallExample", dependencies: ["LLMBenchPluginKit"], path: "Scorers/Examples/swift-keyword-recall",
                 exclude: ["plugin.json", "README.md"]),
 
