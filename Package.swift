@@ -20,6 +20,10 @@ let package = Package(
         .library(name: "LLMBenchGemini", type: .dynamic, targets: ["GeminiProvider"]),
         .library(name: "LLMBenchPluginKit", targets: ["LLMBenchPluginKit"]),
         .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
+        // A scripted host for plugin authors' tests: drives a built plugin through the C ABI, no network.
+        .library(name: "LLMBenchPluginTesting", targets: ["LLMBenchPluginTesting"]),
+        // The scorer template in Swift (Scorers/Examples/swift-keyword-recall); not installed.
+        .library(name: "LLMBenchExampleKeywordRecall", type: .dynamic, targets: ["KeywordRecallExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,6 +74,9 @@ let package = Package(
         .target(name: "CProcessSandbox"),
         .target(name: "CodeGrading", dependencies: ["CProcessSandbox", "CLibXML2"], exclude: ["README.md"]),
         .target(name: "JUnitXMLScorer", dependencies: ["LLMBenchPluginKit", "CodeGrading"], path: "Scorers/JUnitXML", exclude: ["plugin.json"]),
+        .target(name: "LLMBenchPluginTesting", dependencies: ["CLLMBenchPluginABI"], exclude: ["README.md"]),
+        .target(name: "KeywordRecallExample", dependencies: ["LLMBenchPluginKit"], path: "Scorers/Examples/swift-keyword-recall",
+                exclude: ["plugin.json", "README.md"]),
 
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
@@ -83,7 +90,7 @@ let package = Package(
         .testTarget(name: "PythonUnicodeTests", dependencies: ["PythonUnicode", "LLMBenchTestSupport", "LLMBenchCore"]),
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
-        .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport"]),
+        .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport", "LLMBenchPluginTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"]),
 
         // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.

@@ -48,6 +48,11 @@ put() { # put MODE SOURCE DEST: copy one file and record it
 put 755 "$from/llmbench" "$prefix/bin/llmbench"
 put 755 "$from/llmbench-plugin-probe" "$prefix/lib/llmbench/llmbench-plugin-probe"
 for lib in "${plugins[@]}"; do put 755 "$from/$lib" "$prefix/lib/llmbench/$lib"; done
+# Each plugin's plugin.json beside its library (libX.json), for `llmbench plugins`' descriptions and options.
+for plugin_json in "$repo"/Plugins/*/plugin.json "$repo"/Scorers/*/plugin.json; do
+    lib="$(sed -n 's/.*"library": *"\([^"]*\)".*/\1/p' "$plugin_json")"
+    case " ${plugins[*]} " in *" $lib "*) put 644 "$plugin_json" "$prefix/lib/llmbench/${lib%.so}.json" ;; esac
+done
 for table in "$repo"/Suites/pricing/*.yaml; do put 644 "$table" "$prefix/share/llmbench/pricing/$(basename "$table")"; done
 (cd "$repo/Suites" && find . -path ./pricing -prune -o -type f -name '*.yaml' -print) | while read -r suite; do
     put 644 "$repo/Suites/$suite" "$prefix/share/llmbench/suites/${suite#./}"

@@ -56,9 +56,8 @@ struct OpenAIProvider: ProviderPlugin {
 
     /// The Chat Completions request body.
     func body(_ request: CompletionRequest, _ options: GenerationOptions) -> String {
-        var messages: [Any] = []
-        if let system = options.system { messages.append(["role": "system", "content": system]) }
-        for message in request.messages { messages.append(["role": message.role, "content": message.content]) }
+        // The system prompt is among the messages: llmbench moves the `system` option there (plugin-abi.md).
+        let messages: [Any] = request.messages.map { ["role": $0.role, "content": $0.content] }
         var body: [String: Any] = ["model": request.model, "messages": messages]
         if options.stream {
             body["stream"] = true

@@ -173,7 +173,9 @@ public struct GenerationOptions: Sendable {
     /// From a string or a list of strings.
     public var stop: [String]
     public var seed: Int?
-    /// A system prompt, placed before the system messages of the request.
+    /// The `system` option as a provider's create-time configuration holds it. A request never
+    /// carries it: llmbench sends it as the first message instead (Docs/plugin-abi.md "The system
+    /// prompt"), so a plugin reads the system prompt from the request's messages alone.
     public var system: String?
     /// True unless `stream: false`.
     public var stream: Bool
@@ -218,10 +220,10 @@ public struct GenerationOptions: Sendable {
         }
     }
 
-    /// The system prompt for APIs that take it apart from the turns: the `system` option, then the
-    /// request's system messages, joined by blank lines; and the other messages in order.
+    /// The system prompt for APIs that take it apart from the turns: the request's system messages,
+    /// joined by blank lines; and the other messages in order.
     public func split(_ messages: [ChatMessage]) -> (system: String?, turns: [ChatMessage]) {
-        var parts = system.map { [$0] } ?? []
+        var parts: [String] = []
         var turns: [ChatMessage] = []
         for message in messages {
             if message.role == "system" { parts.append(message.content) } else { turns.append(message) }

@@ -6,6 +6,9 @@ import LLMBenchEngine
 /// Exit codes (STYLE.md): 0 success, 1 a threshold failed or a request errored, 2 bad usage or input, 3 run aborted.
 enum Exit {
     static let thresholdFailed = ExitCode(1)
+    /// `llmbench score`: a line, or the file's figure, got no score (the scorer failed or refused its
+    /// options, or the line was not a valid request); as a run's errored request does, it exits 1.
+    static let notAllScored = ExitCode(1)
     static let badInput = ExitCode(2)
     static let aborted = ExitCode(3)
     /// A plugin ended the process with exit() during a run (ExitGuard).

@@ -5,7 +5,14 @@ import LLMBenchEngine
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "score", abstract: "Try a scorer without a suite: one answer, or a JSONL file of them.")
+        commandName: "score", abstract: "Try a scorer without a suite: one answer, or a JSONL file of them.",
+        discussion: """
+            Prints one JSON line per answer: {"value", "passed", "details", "explanation"?, "error"?}, or {"error", "line"} for a line \
+            that is not a request; with --corpus, one {"corpus": true, "lines", "options", ...} line per set of options after them. \
+            Exits 0 when every answer was scored (passed or not), 1 when any answer or the file's figure got no score (the \
+            scorer failed or refused its options, or a line was not a request), 2 when nothing could start (an unknown scorer, \
+            a bad --option, a file that cannot be read).
+            """)
 
     @Argument(help: "The scorer id (see `llmbench plugins`).") var scorer: String
     @Option(help: "The answer to score.") var output: String?
@@ -17,6 +24,8 @@ struct ScoreCommand: ParsableCommand {
     var jsonl: String?
     @Flag(help: "With --jsonl: after the lines, one line {\"corpus\": true, ...} with the scorer's figure for the whole file (corpus BLEU), one per distinct set of options.")
     var corpus = false
+    @Option(help: ArgumentHelp("Prepare this suite's providers, so that a scorer that calls one (embedding_cosine's embedder) can; no test is run.", valueName: "FILE"))
+    var suite: String?
     @OptionGroup var plugins: PluginOptions
 
     func validate() throws {
@@ -38,6 +47,15 @@ struct ScoreCommand: ParsableCommand {
             let raw = String(option[option.index(after: equals)...])
             baseOptions[String(option[..<equals])] = (try? JSONValue.parse(raw)) ?? .string(raw)
         }
+        var run: RunContext?
+        if let suite {
+            do throws(LLMBenchErrors) {
+                let loaded = try UserFiles.loadSuite(suite)
+                run = try RunPreparation(catalog: catalog, prices: PriceTable()).serviceContext(for: loaded)
+            } catch {
+                throw failInput(error.errors)
+            }
+        }
         if corpus && !plugin.hasAggregate {
             throw failInput([LLMBenchError(.usage, "scorer '\(scorer)' has no figure for a whole file (its plugin has no aggregate); drop --corpus")])
         }
@@ -54,7 +72,7 @@ struct ScoreCommand: ParsableCommand {
         func outcome(output: String, expected: [String], options: [String: JSONValue]) throws(RequestError) -> ScoreOutcome {
             let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: options)
             let key = JSONValue.object(options).jsonText
-            let scored = ScorerCall.evaluate(try instance(key), spec: spec, output: output, expected: expected, testName: "")
+            let scored = ScorerCall.evaluate(try instance(key), spec: spec, output: output, expected: expected, testName: "", run: run)
             if corpus && scored.error == nil {
                 if groupIndex[key] == nil {
                     groupIndex[key] = groups.count
@@ -66,9 +84,16 @@ struct ScoreCommand: ParsableCommand {
         }
         guard let jsonl else {
             do {
-                print(Self.line(try outcome(output: output!, expected: expected, options: baseOptions)).jsonText)
-            } catch {
-                throw failInput([LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)")])
+                let scored = try outcome(output: output!, expected: expected, options: baseOptions)
+                print(Self.line(scored).jsonText)
+                if let error = scored.error {
+                    printError(LLMBenchError(.plugin, "scorer '\(scorer)': \(error)").description)
+                    throw Exit.notAllScored
+                }
+            } catch let error as RequestError {
+                print(JSONValue.object(["error": .string(error.message)]).jsonText)
+                printError(LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)").description)
+                throw Exit.notAllScored
             }
             return
         }
@@ -94,10 +119,14 @@ struct ScoreCommand: ParsableCommand {
                 }
                 let expected = json["expected"]?.arrayValue?.compactMap(\.stringValue) ?? json["expected"]?.stringValue.map { [$0] } ?? []
                 let options = baseOptions.merging(json["options"]?.objectValue ?? [:]) { _, line in line }
-                do {
-                    print(Self.line(try outcome(output: output, expected: expected, options: options)).jsonText)
-                } catch {
+                let scored: ScoreOutcome
+                do { scored = try outcome(output: output, expected: expected, options: options) } catch {
                     throw LLMBenchError(.plugin, "scorer '\(scorer)': \(error.message)", at: place)
+                }
+                print(Self.line(scored).jsonText)
+                if let error = scored.error {
+                    bad += 1
+                    printError(LLMBenchError(.plugin, "scorer '\(scorer)': \(error)", at: place).description)
                 }
             } catch let error as LLMBenchError {
                 // Keep the output aligned with the input: one line out per line in, even when it is bad.
@@ -114,7 +143,7 @@ struct ScoreCommand: ParsableCommand {
         for group in groups {
             let spec = ScorerSpec(scorer: scorer, threshold: threshold, options: group.options)
             let key = JSONValue.object(group.options).jsonText
-            guard let whole = try? ScorerCall.aggregate(instance(key), spec: spec, details: group.details) else { continue }
+            guard let whole = try? ScorerCall.aggregate(instance(key), spec: spec, details: group.details, run: run) else { continue }
             guard case .object(var object) = Self.line(whole) else { continue }
             object["corpus"] = .bool(true)
             object["lines"] = JSONValue(group.details.count)
@@ -125,7 +154,7 @@ struct ScoreCommand: ParsableCommand {
                 printError(LLMBenchError(.plugin, "scorer '\(scorer)', the file's figure: \(error)").description)
             }
         }
-        if bad > 0 { throw Exit.badInput }
+        if bad > 0 { throw Exit.notAllScored }
     }
 
     static func line(_ outcome: ScoreOutcome) -> JSONValue {

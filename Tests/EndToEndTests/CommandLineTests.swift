@@ -1,5 +1,6 @@
 import Foundation
 import LLMBenchCore
+import LLMBenchFakeServers
 import LLMBenchTestSupport
 import Testing
 
@@ -89,6 +90,25 @@ struct RunCommandTests {
         #expect(validate.stderr.contains("unknown provider plugin 'mokc'"))
     }
 
+    /// A plugin that refuses its options at `create` fails `validate` as it fails `run`: both exit 2
+    /// with the plugin's reason at the suite's line, for a provider and for a scorer.
+    @Test(arguments: [
+        ("plugin: mock, model: m}", "plugin: mock, model: m, options: {error_kind: bogus}}", "mock option 'error_kind' must be one of"),
+        ("scorer: exact_match}", "scorer: exact_match, options: {regexes_to_ignore: [\"(\"]}}", "invalid regular expression '('"),
+    ])
+    func validateAndRunAgreeOnOptionsAPluginRefuses(find: String, replace: String, reason: String) throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let suite = dir.write("refused.yaml", Self.passing.replacingOccurrences(of: find, with: replace))
+        let validate = try cli.run(["validate", suite])
+        #expect(validate.status == 2, "\(validate.stdout)")
+        #expect(!validate.stdout.contains("ok"))
+        #expect(validate.stderr.contains(suite + ":") && validate.stderr.contains(reason), "\(validate.stderr)")
+        let run = try cli.run(["run", suite, "--store", dir.file("s.sqlite")])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(reason))
+    }
+
     @Test func aProviderWithoutItsKeyIsSkippedVisiblyOrRefusedWhenAskedFor() throws {
         let cli = CLI()
         let dir = TemporaryDirectory()
@@ -173,6 +193,46 @@ struct OtherCommandTests {
         #expect(table.stdout.contains("Refused:") && table.stdout.contains("libbroken.so"))
     }
 
+    /// `llmbench plugins --plugins .build/debug` from the checkout: the folder given relatively is
+    /// the executable's own, so each built-in plugin is listed once and none is refused.
+    @Test func pluginsGivenRelativelyAreNotDuplicatesOfThemselves() throws {
+        let cli = CLI()
+        let parent = (TestPaths.buildDir as NSString).deletingLastPathComponent
+        let relative = (TestPaths.buildDir as NSString).lastPathComponent
+        let result = try Shell.run(TestPaths.llmbench, ["plugins", "--json", "--plugins", relative, "--plugins", "./" + relative],
+                                   environment: cli.environment, directory: parent)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONValue.parse(result.stdout)
+        #expect(json["refused"]?.arrayValue?.isEmpty == true, "\(result.stdout)")
+        let paths = json["plugins"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? []
+        #expect(paths.contains { $0.hasSuffix("/libLLMBenchMock.so") })
+        #expect(paths.allSatisfy { $0.hasPrefix("/") && !$0.contains("/./") }, "\(paths)")
+    }
+
+    /// `plugins --kind scorer` lists the scorers alone, each with the options its plugin.json
+    /// describes (read from the source tree for the libraries built beside llmbench).
+    @Test func pluginsListsScorersWithTheirOptions() throws {
+        let cli = CLI()
+        let result = try cli.run(["plugins", "--kind", "scorer", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plugins = try JSONValue.parse(result.stdout)["plugins"]?.arrayValue ?? []
+        #expect(!plugins.isEmpty && plugins.allSatisfy { $0["kind"] == "scorer" })
+        func options(_ id: String) -> Set<String> {
+            Set(plugins.first { $0["id"]?.stringValue == id }?["options"]?.objectValue?.keys.map { $0 } ?? [])
+        }
+        #expect(options("exact_match") == ["mode", "unicode_normalize", "regexes_to_ignore", "ignore_case", "ignore_punctuation", "ignore_numbers"])
+        #expect(options("bleu") == ["tokenize", "lowercase", "smooth_method", "smooth_value", "effective_order", "max_ngram_order"])
+        #expect(options("embedding_cosine") == ["embedder"])
+        let exact = try #require(plugins.first { $0["id"] == "exact_match" })
+        #expect(exact["options"]?["mode"]?.stringValue?.hasPrefix("exact (default)") == true)
+        #expect(exact["description"]?.stringValue?.contains("SQuAD") == true)
+
+        let table = try cli.run(["plugins", "--kind", "scorer"])
+        #expect(table.stdout.contains("Options:\n") && table.stdout.contains("  embedding_cosine\n    embedder  required:"), "\(table.stdout)")
+        #expect(!table.stdout.contains("  provider  "), "no provider row")
+        #expect(try cli.run(["plugins", "--kind", "judge"]).status == 2)
+    }
+
     @Test func scoreOneAnswer() throws {
         let cli = CLI()
         let hit = try cli.run(["score", "exact_match", "--output", "The Paris", "--expected", "paris", "--option", "mode=normalized"])
@@ -193,7 +253,7 @@ struct OtherCommandTests {
             {"output": "a b", "expected": "ab", "options": {"regexes_to_ignore": ["\\\\s"]}}
             """
         let result = try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: input)
-        #expect(result.status == 2)
+        #expect(result.status == 1, "a line that is not a request got no score")
         let lines = result.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
         #expect(lines.count == 4)
         #expect(lines[0]?["value"] == 1 && lines[1]?["value"] == 1 && lines[3]?["value"] == 1)
@@ -210,6 +270,60 @@ struct OtherCommandTests {
         #expect(lines[0]?["value"] == 1 && lines[1]?["value"] == 0)
         #expect(lines[2]?["line"] == 4)
         #expect(result.stderr.contains("-:4:1: error: invalid JSON"))
+        #expect(result.status == 1, "the bad line got no score")
+    }
+
+    /// One rule for `score`'s exit: 0 when every answer got a score, passed or not; 1 when any got
+    /// none, whether the scorer failed on it or refused the options its line gave; 2 when nothing
+    /// could start. The line that got no score still says why, in its place.
+    @Test func scoreExitsOneWhenAnAnswerGotNoScoreHoweverItFailed() throws {
+        let cli = CLI()
+        let failed = try cli.run(["score", "exact_match", "--output", "x"])
+        #expect(failed.status == 1, "exact_match fails without expected: \(failed.stderr)")
+        #expect(try JSONValue.parse(failed.stdout)["error"]?.stringValue?.contains("needs 'expected'") == true)
+        let refusedOption = try cli.run(["score", "exact_match", "--output", "x", "--expected", "x", "--option", #"regexes_to_ignore=["("]"#])
+        #expect(refusedOption.status == 1)
+        #expect(try JSONValue.parse(refusedOption.stdout)["error"]?.stringValue?.contains("invalid regular expression") == true)
+        let input = """
+            {"output": "x", "expected": "x"}
+            {"output": "x", "expected": "x", "options": {"regexes_to_ignore": ["("]}}
+            {"output": "x"}
+            """
+        let lines = try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: input)
+        #expect(lines.status == 1)
+        let out = lines.stdout.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
+        #expect(out.count == 3 && out[0]?["value"] == 1 && out[1]?["line"] == 2 && out[2]?["error"] != nil)
+        #expect(lines.stderr.contains("-:2:1: error:") && lines.stderr.contains("-:3:1: error:"), "\(lines.stderr)")
+        #expect(try cli.run(["score", "exact_match", "--jsonl", "-"], stdin: #"{"output": "x", "expected": "y"}"#).status == 0, "a failed answer is a score")
+    }
+
+    /// `score --suite` prepares the suite's providers, so embedding_cosine reaches its embedder
+    /// (the OpenAI plugin against the loopback fake); without it the scorer says it is outside a run.
+    @Test func scoreWithASuiteReachesItsEmbedder() throws {
+        let cli = CLI()
+        let server = try FakeProviderServer(api: .openai)
+        let dir = TemporaryDirectory()
+        let suite = dir.write("embed.yaml", """
+            version: 1
+            name: embed
+            providers:
+              - {id: emb, plugin: openai, model: "fake;dims=24", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY, under_test: false}
+            tests:
+              - {name: t, prompt: p}
+            """)
+        let arguments = ["score", "embedding_cosine", "--output", "the cat sat", "--expected", "the cat sat", "--expected", "blue sky",
+                         "--option", "embedder=emb"]
+        let scored = try cli.run(arguments + ["--suite", suite], env: ["FAKE_PROVIDER_KEY": "fake-key-123"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let line = try JSONValue.parse(scored.stdout)
+        #expect(abs((line["value"]?.doubleValue ?? 0) - 1) < 1e-9 && line["passed"] == true, "the output is a reference: cosine 1")
+        #expect(line["details"]?["cosines"]?.arrayValue?.count == 2)
+        #expect(server.records().count == 1 && server.records()[0].path.hasSuffix("/embeddings"), "one batch, no completion")
+        #expect(server.records()[0].headers["authorization"] == "Bearer fake-key-123")
+
+        let outside = try cli.run(arguments)
+        #expect(outside.status == 1)
+        #expect(try JSONValue.parse(outside.stdout)["error"]?.stringValue?.contains("outside a run") == true)
     }
 
     /// Corpus BLEU is not the mean of the lines' BLEU: 69.19 from sacreBLEU 2.6.0's
@@ -222,7 +336,7 @@ struct OtherCommandTests {
             {"output": "x", "expected": []}
             """
         let result = try cli.run(["score", "bleu", "--jsonl", "-", "--corpus"], stdin: input)
-        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.status == 1, "the third line got no score: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(lines.count == 4)
         #expect(lines[2]["error"]?.stringValue?.contains("at least one reference") == true, "a line the scorer refused stays in place")

@@ -38,6 +38,30 @@ struct HostilePluginTests {
         #expect(try cli.run(["run", suite, "--plugins", plugins, "--store", dir.file("s.sqlite"), "--fail-on", "never"], env: env).status == 0)
     }
 
+    /// A suite naming a plugin whose folder was refused says it was refused and why, not that no
+    /// such plugin exists: for a library of another ABI, and for a plugin.json whose `kind` is not
+    /// the library's.
+    @Test(arguments: [
+        (["-DABI_MAJOR_VALUE=2"], "scorer", "ABI 2.0"),
+        ([], "provider", "plugin.json says kind 'provider' but the library is a scorer"),
+    ])
+    func aSuiteNamingARefusedPluginIsToldWhy(flags: [String], kind: String, reason: String) throws {
+        let cli = CLI()
+        let dir = TemporaryDirectory()
+        let plugins = dir.subdirectory("plugins")
+        let folder = dir.subdirectory("plugins/fixture")
+        try CCompiler.sharedLibrary(sources: [TestPaths.repo("Tests/PluginTests/Fixtures/configurable_plugin.c")],
+                                    output: folder + "/libfixture.so", flags: flags)
+        dir.write("plugins/fixture/plugin.json", #"{"id": "fixture", "kind": "\#(kind)", "library": "libfixture.so"}"#)
+        let suite = dir.write("s.yaml", Self.suite)
+        for command in [["validate", suite], ["run", suite, "--store", dir.file("s.sqlite")]] {
+            let result = try cli.run(command + ["--plugins", plugins])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("plugin 'fixture' was refused: ") && result.stderr.contains(reason), "\(result.stderr)")
+            #expect(!result.stderr.contains("unknown scorer 'fixture'"))
+        }
+    }
+
     @Test func aPluginThatCallsExitDuringARunCannotEndItWithSuccess() throws {
         let cli = CLI()
         let dir = TemporaryDirectory()

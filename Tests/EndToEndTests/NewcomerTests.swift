@@ -82,6 +82,8 @@ struct InstallTests {
         #expect(Set(found.compactMap { $0["id"]?.stringValue }) == ["mock", "openai", "anthropic", "gemini", "exact_match", "bleu", "embedding_cosine", "junit_xml"])
         #expect(found.allSatisfy { $0["path"]?.stringValue?.hasPrefix(prefix + "/lib/llmbench/") == true })
 
+        let scorers = try JSONValue.parse(try run(["plugins", "--kind", "scorer", "--json"]).stdout)["plugins"]?.arrayValue ?? []
+        #expect(scorers.first { $0["id"] == "bleu" }?["options"]?["tokenize"] != nil, "the installed manifests give the options")
         let list = try run(["pricing", "list", "--plugin", "mock"])
         #expect(list.stdout.contains("\(prefix)/share/llmbench/pricing/mock.yaml"))
         #expect(!list.stdout.contains(TestPaths.repoRoot))

@@ -11,6 +11,13 @@ func buildFixture(_ name: String, in dir: String, flags: [String] = []) throws -
     return output
 }
 
+/// realpath(3) of a path, as the tests expect the catalog to show it.
+func realpathOf(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}
+
 func builtInCatalog(extra: [String] = []) -> PluginCatalog {
     let catalog = PluginCatalog()
     catalog.loadAll(from: extra + [TestPaths.buildDir])
@@ -135,6 +142,38 @@ struct PluginLoaderTests {
         catalog.loadAll(from: [dir.path])
         #expect(catalog.plugins.count == 1)
         #expect(catalog.refused.isEmpty)
+    }
+
+    /// `--plugins plugins --plugins $PWD/plugins`, or a folder reached through a link: one folder,
+    /// so one plugin, not a refused duplicate of itself; the path shown is the real one.
+    @Test func loadsAFolderOnceHoweverItsPathIsSpelled() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins")
+        _ = try buildFixture("fixture", in: folder)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("linked"), withDestinationPath: folder)
+        let cwd = FileManager.default.currentDirectoryPath
+        let relative = String(repeating: "../", count: cwd.split(separator: "/").count) + folder.dropFirst()
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [relative, folder, dir.file("linked"), dir.file("linked/./")])
+        #expect(catalog.refused.isEmpty, "\(catalog.refused)")
+        #expect(catalog.plugins.map(\.path) == [try #require(realpathOf(folder)) + "/libfixture.so"])
+    }
+
+    /// A plugin's options are read from its folder's plugin.json, or, for a library outside a
+    /// folder, from `libX.json` beside `libX.so` (how install.sh ships the built-ins').
+    @Test func readsTheOptionsOfAPluginFromItsManifest() throws {
+        let dir = TemporaryDirectory()
+        let folder = dir.subdirectory("plugins/thing")
+        _ = try buildFixture("fixture", in: folder)
+        dir.write("plugins/thing/plugin.json", #"{"id": "fixture", "kind": "scorer", "library": "libfixture.so", "description": "d", "options": {"b": "second", "a": "first"}}"#)
+        let loose = dir.subdirectory("loose")
+        _ = try buildFixture("loose", in: loose, flags: [#"-DPLUGIN_ID_VALUE="loose""#])
+        dir.write("loose/libloose.json", #"{"id": "loose", "kind": "scorer", "options": {"n": "a number"}}"#)
+        let catalog = PluginCatalog()
+        catalog.loadAll(from: [dir.file("plugins"), loose])
+        let fixture = try #require(catalog.plugin(id: "fixture")?.manifest, "\(catalog.refused)")
+        #expect(fixture.description == "d" && fixture.options.map(\.name) == ["a", "b"] && fixture.options.map(\.text) == ["first", "second"])
+        #expect(catalog.plugin(id: "loose")?.manifest?.options.map(\.name) == ["n"])
     }
 
     @Test func refusesAManifestWhoseIDDisagreesWithTheLibrary() throws {

@@ -38,6 +38,33 @@ struct ProviderEndToEndTests {
         #expect(server.records().count == 1)
     }
 
+    /// The engine decides where the system prompt goes (`ProviderRequest`): the provider's `system`
+    /// option is sent as the one system message of a test without its own, and gives way to a
+    /// test's `system:`; the OpenAI plugin sends exactly one system message either way.
+    @Test func theOpenAIPluginSendsExactlyOneSystemMessage() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let yaml = """
+            version: 1
+            name: e2e-system
+            providers:
+              - {id: p, plugin: openai, model: "fake;chunks=1", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY, options: {system: Be brief.}}
+            tests:
+              - {name: own, prompt: "Capital of France?", system: Answer in French., expected: Paris}
+              - {name: inherited, prompt: "Capital of Italy?", expected: Rome}
+            """
+        let (outcome, _, _) = try runSuite(yaml, environment: ["FAKE_PROVIDER_KEY": "fake-key-123"], concurrency: 1)
+        #expect(outcome.results.allSatisfy { $0.status == .ok }, "\(outcome.results.map(\.error))")
+        var systemsByPrompt: [String: [String]] = [:]
+        for record in server.records() {
+            let body = try JSONValue.parse(record.body)
+            let messages = body["messages"]?.arrayValue ?? []
+            let prompt = messages.last?["content"]?.stringValue ?? ""
+            systemsByPrompt[prompt] = messages.filter { $0["role"] == "system" }.compactMap { $0["content"]?.stringValue }
+        }
+        #expect(systemsByPrompt["Capital of France?"] == ["Answer in French."])
+        #expect(systemsByPrompt["Capital of Italy?"] == ["Be brief."])
+    }
+
     @Test(arguments: FakeProviderServer.API.allCases)
     func readsANonStreamedAnswer(api: FakeProviderServer.API) throws {
         let (result, _) = try Self.run(api, model: "fake;chunks=1", options: "{stream: false}")

@@ -1,10 +1,12 @@
 import CLLMBenchPluginABI
 import Foundation
+import LLMBenchPluginTesting
+import LLMBenchTestSupport
 import Testing
 
 struct AnthropicProviderTests {
-    let plugin: ProviderLibrary
-    init() throws { plugin = try ProviderLibrary.load("LLMBenchAnthropic") }
+    let plugin: PluginLibrary
+    init() throws { plugin = try PluginLibrary.load(path: TestPaths.builtPlugin("LLMBenchAnthropic")) }
 
     static var config: [String: Any] { ["provider_id": "claude", "model": "claude-x", "api_key": "ak-test", "options": [String: Any]()] }
 
@@ -25,8 +27,8 @@ struct AnthropicProviderTests {
     ].map { "event: \($0.0)\ndata: \($0.1)\n\n" }.joined()
 
     @Test func putsSystemTextAtTheTopAndAlwaysSendsMaxTokens() throws {
-        let options: [String: Any] = ["system": "Be brief.", "temperature": 0.2, "top_p": 0.8, "stop": "END"]
-        let outcome = try plugin.call(config: Self.config, request: completionRequest(messages: [("system", "Answer in French."), ("user", "Hi"), ("assistant", "Salut"), ("user", "Again")],
+        let options: [String: Any] = ["temperature": 0.2, "top_p": 0.8, "stop": "END"]
+        let outcome = try plugin.call(config: Self.config, request: completionRequest(messages: [("system", "Be brief."), ("system", "Answer in French."), ("user", "Hi"), ("assistant", "Salut"), ("user", "Again")],
                                                                                      options: options), responses: [.events(Self.stream)])
         let request = try #require(outcome.requests.first)
         #expect(request.url == "https://api.anthropic.com/v1/messages" && request.streamed)
@@ -55,7 +57,7 @@ struct AnthropicProviderTests {
 
     @Test func translatesTheEventStreamWhereverTheChunksBreak() throws {
         let reference = try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(Self.stream)])
-        #expect(reference.status == Status.ok)
+        #expect(reference.status == PluginStatus.ok)
         #expect(reference.deltas == ["reasoning:Let me see.", "text:Bon", "text:jour à \"tous\""])
         #expect(reference.finish == "length")
         let usage = try #require(reference.usage)
@@ -74,12 +76,12 @@ struct AnthropicProviderTests {
         let overloaded = Self.stream.components(separatedBy: "event: content_block_start")[0]
             + "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n"
         let first = try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(overloaded)])
-        #expect(first.status == Status.of(LLMBENCH_ERR_RATE_LIMITED) && first.error?.data.contains("Overloaded") == true)
+        #expect(first.status == PluginStatus.of(LLMBENCH_ERR_RATE_LIMITED) && first.error?.data.contains("Overloaded") == true)
         let apiError = "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"api_error\", \"message\": \"Internal\"}}\n\n"
-        #expect(try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(apiError)]).status == Status.of(LLMBENCH_ERR_SERVER))
+        #expect(try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(apiError)]).status == PluginStatus.of(LLMBENCH_ERR_SERVER))
         let truncated = Self.stream.components(separatedBy: "event: message_stop")[0]
         let second = try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(truncated)])
-        #expect(second.status == Status.of(LLMBENCH_ERR_NETWORK) && second.error?.data.contains("stream ended early") == true)
+        #expect(second.status == PluginStatus.of(LLMBENCH_ERR_NETWORK) && second.error?.data.contains("stream ended early") == true)
     }
 
     @Test func readsANonStreamedMessage() throws {
@@ -88,7 +90,7 @@ struct AnthropicProviderTests {
              "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":4}}
             """#
         let outcome = try plugin.call(config: Self.config, request: completionRequest(options: ["stream": false]), responses: [.json(body)])
-        #expect(outcome.status == Status.ok && outcome.requests.first?.streamed == false && outcome.requests.first?.json["stream"] == nil)
+        #expect(outcome.status == PluginStatus.ok && outcome.requests.first?.streamed == false && outcome.requests.first?.json["stream"] == nil)
         #expect(outcome.reasoning == "Hmm." && outcome.text == "Paris" && outcome.finish == "stop")
         #expect(outcome.usage?["input_tokens"] as? Int == 10 && outcome.usage?["output_tokens"] as? Int == 4)
     }
@@ -99,30 +101,30 @@ struct AnthropicProviderTests {
             return try #require(outcome.error)
         }
         let overloaded = try failure(.json(#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#, status: 529, headers: [("retry-after", "3")]))
-        #expect(overloaded.errorCode == Status.of(LLMBENCH_ERR_RATE_LIMITED) && overloaded.httpStatus == 529 && overloaded.retryAfterMs == 3000)
+        #expect(overloaded.errorCode == PluginStatus.of(LLMBENCH_ERR_RATE_LIMITED) && overloaded.httpStatus == 529 && overloaded.retryAfterMs == 3000)
         let reset = ISO8601DateFormatter().string(from: Date().addingTimeInterval(30))
         let limited = try failure(.json(#"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}"#,
                                         status: 429, headers: [("anthropic-ratelimit-requests-remaining", "0"), ("anthropic-ratelimit-requests-reset", reset)]))
-        #expect(limited.errorCode == Status.of(LLMBENCH_ERR_RATE_LIMITED) && limited.httpStatus == 429)
+        #expect(limited.errorCode == PluginStatus.of(LLMBENCH_ERR_RATE_LIMITED) && limited.httpStatus == 429)
         #expect((25_000...31_000).contains(limited.retryAfterMs))
         let auth = try failure(.json(#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#, status: 401))
-        #expect(auth.errorCode == Status.of(LLMBENCH_ERR_AUTH) && auth.httpStatus == 401)
+        #expect(auth.errorCode == PluginStatus.of(LLMBENCH_ERR_AUTH) && auth.httpStatus == 401)
         let missing = try failure(.json(#"{"type":"error","error":{"type":"not_found_error","message":"model: claude-nope"}}"#, status: 404))
-        #expect(missing.errorCode == Status.of(LLMBENCH_ERR_NOT_FOUND) && missing.data.contains("'claude-nope'"))
+        #expect(missing.errorCode == PluginStatus.of(LLMBENCH_ERR_NOT_FOUND) && missing.data.contains("'claude-nope'"))
         let invalid = try failure(.json(#"{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: must be at least 1"}}"#, status: 400))
-        #expect(invalid.errorCode == Status.of(LLMBENCH_ERR_INVALID_REQUEST) && invalid.data.contains("max_tokens: must be at least 1"))
+        #expect(invalid.errorCode == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST) && invalid.data.contains("max_tokens: must be at least 1"))
         let server = try failure(.json(#"{"type":"error","error":{"type":"api_error","message":"Internal server error"}}"#, status: 500))
-        #expect(server.errorCode == Status.of(LLMBENCH_ERR_SERVER) && server.httpStatus == 500)
+        #expect(server.errorCode == PluginStatus.of(LLMBENCH_ERR_SERVER) && server.httpStatus == 500)
     }
 
     @Test func refusesAMissingKeyAndOptionsOfOtherPlugins() throws {
         let host = ScriptedHost([])
         let noKey = plugin.create(["provider_id": "claude", "model": "m", "options": [String: Any]()], host: host)
-        #expect(noKey.status == Status.of(LLMBENCH_ERR_AUTH) && noKey.message?.contains("anthropic") == true)
+        #expect(noKey.status == PluginStatus.of(LLMBENCH_ERR_AUTH) && noKey.message?.contains("anthropic") == true)
         let foreign = plugin.create(Self.config.merging(["options": ["api_version": "x"]]) { $1 }, host: host)
-        #expect(foreign.status == Status.of(LLMBENCH_ERR_INVALID_REQUEST) && foreign.message?.contains("'api_version'") == true)
+        #expect(foreign.status == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST) && foreign.message?.contains("'api_version'") == true)
         let seeded = plugin.create(Self.config.merging(["options": ["seed": 3]]) { $1 }, host: host)
-        #expect(seeded.status == Status.ok && host.logs.contains { $0.contains("no seed") })
+        #expect(seeded.status == PluginStatus.ok && host.logs.contains { $0.contains("no seed") })
         #expect(plugin.capabilities & UInt64(LLMBENCH_CAP_EMBEDDINGS) == 0)
     }
 }

@@ -1,10 +1,12 @@
 import CLLMBenchPluginABI
 import Foundation
+import LLMBenchPluginTesting
+import LLMBenchTestSupport
 import Testing
 
 struct GeminiProviderTests {
-    let plugin: ProviderLibrary
-    init() throws { plugin = try ProviderLibrary.load("LLMBenchGemini") }
+    let plugin: PluginLibrary
+    init() throws { plugin = try PluginLibrary.load(path: TestPaths.builtPlugin("LLMBenchGemini")) }
 
     static var config: [String: Any] { ["provider_id": "g", "model": "gemini-x", "api_key": "gk-test", "options": [String: Any]()] }
 
@@ -16,8 +18,8 @@ struct GeminiProviderTests {
     ].map { "data: \($0)\r\n\r\n" }.joined()
 
     @Test func buildsTheRequestWithSystemInstructionRolesAndGenerationConfig() throws {
-        let options: [String: Any] = ["system": "Be brief.", "temperature": 0.3, "top_p": 0.7, "max_tokens": 99, "stop": ["X"], "seed": 11, "thinking_budget": 512]
-        let outcome = try plugin.call(config: Self.config, request: completionRequest(model: "models/gemini-x", messages: [("system", "Sys"), ("user", "Hi"), ("assistant", "Yo"), ("user", "More")],
+        let options: [String: Any] = ["temperature": 0.3, "top_p": 0.7, "max_tokens": 99, "stop": ["X"], "seed": 11, "thinking_budget": 512]
+        let outcome = try plugin.call(config: Self.config, request: completionRequest(model: "models/gemini-x", messages: [("system", "Be brief."), ("system", "Sys"), ("user", "Hi"), ("assistant", "Yo"), ("user", "More")],
                                                                                      options: options), responses: [.events(Self.stream)])
         let request = try #require(outcome.requests.first)
         #expect(request.url == "https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse" && request.streamed)
@@ -37,12 +39,12 @@ struct GeminiProviderTests {
         let plain = try plugin.call(config: Self.config, request: completionRequest(options: ["stream": false]), responses: [.json(Self.stream.components(separatedBy: "data: ")[3])])
         #expect(plain.requests.first?.url == "https://generativelanguage.googleapis.com/v1beta/models/m:generateContent")
         #expect(plain.requests.first?.json["generationConfig"] == nil && plain.requests.first?.streamed == false)
-        #expect(plain.status == Status.ok && plain.text == ", wörld\n")
+        #expect(plain.status == PluginStatus.ok && plain.text == ", wörld\n")
     }
 
     @Test func translatesTheStreamWhereverTheChunksBreak() throws {
         let reference = try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(Self.stream)])
-        #expect(reference.status == Status.ok)
+        #expect(reference.status == PluginStatus.ok)
         #expect(reference.deltas == ["reasoning:Considering.", "text:Hello", "text:, wörld\n"])
         #expect(reference.finish == "stop")
         let usage = try #require(reference.usage)
@@ -58,18 +60,18 @@ struct GeminiProviderTests {
     @Test func safetyBlocksAreContentFilterFailures() throws {
         let blockedAnswer = #"data: {"candidates":[{"content":{"parts":[{"text":"Part"}],"role":"model"},"finishReason":"SAFETY","index":0}]}"# + "\n\n"
         let first = try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(blockedAnswer)])
-        #expect(first.status == Status.of(LLMBENCH_ERR_CONTENT_FILTER) && first.error?.data.contains("SAFETY") == true)
+        #expect(first.status == PluginStatus.of(LLMBENCH_ERR_CONTENT_FILTER) && first.error?.data.contains("SAFETY") == true)
         let blockedPrompt = #"{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":5}}"#
         let second = try plugin.call(config: Self.config, request: completionRequest(options: ["stream": false]), responses: [.json(blockedPrompt)])
-        #expect(second.status == Status.of(LLMBENCH_ERR_CONTENT_FILTER) && second.error?.data.contains("PROHIBITED_CONTENT") == true)
+        #expect(second.status == PluginStatus.of(LLMBENCH_ERR_CONTENT_FILTER) && second.error?.data.contains("PROHIBITED_CONTENT") == true)
         let recitation = blockedAnswer.replacingOccurrences(of: "SAFETY", with: "RECITATION")
-        #expect(try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(recitation)]).status == Status.of(LLMBENCH_ERR_CONTENT_FILTER))
+        #expect(try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(recitation)]).status == PluginStatus.of(LLMBENCH_ERR_CONTENT_FILTER))
     }
 
     @Test func aStreamWithoutFinishReasonEndedEarly() throws {
         let truncated = Self.stream.components(separatedBy: "data: ").prefix(3).joined(separator: "data: ")
         let outcome = try plugin.call(config: Self.config, request: completionRequest(), responses: [.events(truncated)])
-        #expect(outcome.status == Status.of(LLMBENCH_ERR_NETWORK) && outcome.error?.data.contains("stream ended early") == true)
+        #expect(outcome.status == PluginStatus.of(LLMBENCH_ERR_NETWORK) && outcome.error?.data.contains("stream ended early") == true)
     }
 
     @Test func classifiesErrorsWithTheRetryDelayFromTheBody() throws {
@@ -82,24 +84,24 @@ struct GeminiProviderTests {
               {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"13s"}]}}
             """#
         let limited = try failure(.json(exhausted, status: 429))
-        #expect(limited.errorCode == Status.of(LLMBENCH_ERR_RATE_LIMITED) && limited.httpStatus == 429 && limited.retryAfterMs == 13_000)
+        #expect(limited.errorCode == PluginStatus.of(LLMBENCH_ERR_RATE_LIMITED) && limited.httpStatus == 429 && limited.retryAfterMs == 13_000)
         #expect(limited.data.contains("exceeded your current quota"))
         let asArray = try failure(.json("[" + exhausted + "]", status: 429))
         #expect(asArray.retryAfterMs == 13_000)
         let auth = try failure(.json(#"{"error":{"code":403,"message":"API key not valid.","status":"PERMISSION_DENIED"}}"#, status: 403))
-        #expect(auth.errorCode == Status.of(LLMBENCH_ERR_AUTH) && auth.httpStatus == 403)
+        #expect(auth.errorCode == PluginStatus.of(LLMBENCH_ERR_AUTH) && auth.httpStatus == 403)
         let missing = try failure(.json(#"{"error":{"code":404,"message":"models/gemini-nope is not found","status":"NOT_FOUND"}}"#, status: 404))
-        #expect(missing.errorCode == Status.of(LLMBENCH_ERR_NOT_FOUND) && missing.data.contains("'gemini-nope'"))
+        #expect(missing.errorCode == PluginStatus.of(LLMBENCH_ERR_NOT_FOUND) && missing.data.contains("'gemini-nope'"))
         let invalid = try failure(.json(#"{"error":{"code":400,"message":"Invalid value at 'generation_config.temperature'","status":"INVALID_ARGUMENT"}}"#, status: 400))
-        #expect(invalid.errorCode == Status.of(LLMBENCH_ERR_INVALID_REQUEST) && invalid.data.contains("generation_config.temperature"))
+        #expect(invalid.errorCode == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST) && invalid.data.contains("generation_config.temperature"))
         let unavailable = try failure(.json(#"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#, status: 503))
-        #expect(unavailable.errorCode == Status.of(LLMBENCH_ERR_SERVER) && unavailable.httpStatus == 503)
+        #expect(unavailable.errorCode == PluginStatus.of(LLMBENCH_ERR_SERVER) && unavailable.httpStatus == 503)
     }
 
     @Test func embedsOneInputWithEmbedContentAndSeveralWithBatchEmbedContents() throws {
         let one = try plugin.call(config: Self.config, request: ["model": "text-embedding-004", "inputs": ["a"]],
                                   responses: [.json(#"{"embedding":{"values":[0.5,-0.25,1]}}"#)], embed: true)
-        #expect(one.status == Status.ok)
+        #expect(one.status == PluginStatus.ok)
         let single = try #require(one.requests.first)
         #expect(single.url == "https://generativelanguage.googleapis.com/v1beta/models/text-embedding-004:embedContent")
         #expect(((single.json["content"] as? [String: Any])?["parts"] as? [[String: String]]) == [["text": "a"]])
@@ -117,10 +119,10 @@ struct GeminiProviderTests {
     @Test func refusesAMissingKeyForGooglesEndpoint() throws {
         let host = ScriptedHost([])
         let noKey = plugin.create(["provider_id": "g", "model": "m", "options": [String: Any]()], host: host)
-        #expect(noKey.status == Status.of(LLMBENCH_ERR_AUTH) && noKey.message?.contains("gemini") == true)
+        #expect(noKey.status == PluginStatus.of(LLMBENCH_ERR_AUTH) && noKey.message?.contains("gemini") == true)
         let local = plugin.create(["provider_id": "g", "model": "m", "base_url": "http://127.0.0.1:9/v1beta", "options": [String: Any]()], host: host)
-        #expect(local.status == Status.ok)
+        #expect(local.status == PluginStatus.ok)
         let badBudget = plugin.create(Self.config.merging(["options": ["thinking_budget": "lots"]]) { $1 }, host: host)
-        #expect(badBudget.status == Status.of(LLMBENCH_ERR_INVALID_REQUEST))
+        #expect(badBudget.status == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST))
     }
 }

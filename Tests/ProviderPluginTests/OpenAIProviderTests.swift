@@ -1,10 +1,12 @@
 import CLLMBenchPluginABI
 import Foundation
+import LLMBenchPluginTesting
+import LLMBenchTestSupport
 import Testing
 
 struct OpenAIProviderTests {
-    let plugin: ProviderLibrary
-    init() throws { plugin = try ProviderLibrary.load("LLMBenchOpenAI") }
+    let plugin: PluginLibrary
+    init() throws { plugin = try PluginLibrary.load(path: TestPaths.builtPlugin("LLMBenchOpenAI")) }
 
     static var local: [String: Any] { ["provider_id": "p", "model": "m", "base_url": "http://127.0.0.1:9/v1", "options": [String: Any]()] }
 
@@ -21,7 +23,7 @@ struct OpenAIProviderTests {
     ].map { "data: \($0)\n\n" }.joined()
 
     @Test func buildsAStreamedChatCompletionsRequestWithEveryGenerationOption() throws {
-        let options: [String: Any] = ["temperature": 0.5, "top_p": 0.9, "max_tokens": 64, "stop": ["END", "STOP"], "seed": 7, "system": "Be brief."]
+        let options: [String: Any] = ["temperature": 0.5, "top_p": 0.9, "max_tokens": 64, "stop": ["END", "STOP"], "seed": 7]
         let config = Self.local.merging(["api_key": "sk-test"]) { $1 }
         let outcome = try plugin.call(config: config, request: completionRequest(messages: [("system", "Sys msg"), ("user", "Hi")], options: options),
                                       responses: [.events(Self.stream)])
@@ -38,7 +40,7 @@ struct OpenAIProviderTests {
         #expect(body["max_tokens"] as? Int == 64 && body["max_completion_tokens"] == nil)
         #expect(body["stop"] as? [String] == ["END", "STOP"] && body["seed"] as? Int == 7)
         let messages = try #require(body["messages"] as? [[String: String]])
-        #expect(messages == [["role": "system", "content": "Be brief."], ["role": "system", "content": "Sys msg"], ["role": "user", "content": "Hi"]])
+        #expect(messages == [["role": "system", "content": "Sys msg"], ["role": "user", "content": "Hi"]])
     }
 
     @Test func officialAPIGetsMaxCompletionTokensAndAzureStyleGetsApiVersionAndApiKeyHeader() throws {
@@ -62,7 +64,7 @@ struct OpenAIProviderTests {
 
     @Test func translatesTheStreamIntoEventsWhereverTheChunksBreak() throws {
         let reference = try plugin.call(config: Self.local, request: completionRequest(), responses: [.events(Self.stream)])
-        #expect(reference.status == Status.ok)
+        #expect(reference.status == PluginStatus.ok)
         #expect(reference.reasoning == "Think.")
         #expect(reference.text == "Hello \"é\"\n")
         #expect(reference.finish == "stop")
@@ -101,7 +103,7 @@ struct OpenAIProviderTests {
     @Test func aStreamThatStopsBeforeDoneIsANetworkFailure() throws {
         let cut = Self.stream.replacingOccurrences(of: "data: [DONE]\n\n", with: "")
         let outcome = try plugin.call(config: Self.local, request: completionRequest(), responses: [.events(cut)])
-        #expect(outcome.status == Status.of(LLMBENCH_ERR_NETWORK))
+        #expect(outcome.status == PluginStatus.of(LLMBENCH_ERR_NETWORK))
         #expect(outcome.error?.data.contains("stream ended early") == true)
         #expect(outcome.text == "Hello \"é\"\n") // what arrived was still reported as it came
     }
@@ -113,7 +115,7 @@ struct OpenAIProviderTests {
 
     @Test func readsANonStreamedCompletion() throws {
         let outcome = try plugin.call(config: Self.local, request: completionRequest(options: ["stream": false]), responses: [.json(Self.completion)])
-        #expect(outcome.status == Status.ok)
+        #expect(outcome.status == PluginStatus.ok)
         #expect(outcome.text == "Paris" && outcome.reasoning == "Capital." && outcome.finish == "stop")
         #expect(outcome.usage?["input_tokens"] as? Int == 9 && outcome.usage?["reasoning_tokens"] as? Int == 1)
         #expect(outcome.requests.first?.streamed == false)
@@ -129,23 +131,23 @@ struct OpenAIProviderTests {
         let body = #"{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#
         let limited = try failure(.json(body, status: 429, headers: [("x-ratelimit-remaining-requests", "10"), ("x-ratelimit-reset-requests", "1s"),
                                                                     ("x-ratelimit-remaining-tokens", "0"), ("x-ratelimit-reset-tokens", "6m0s")]))
-        #expect(limited.errorCode == Status.of(LLMBENCH_ERR_RATE_LIMITED) && limited.httpStatus == 429 && limited.retryAfterMs == 360_000)
+        #expect(limited.errorCode == PluginStatus.of(LLMBENCH_ERR_RATE_LIMITED) && limited.httpStatus == 429 && limited.retryAfterMs == 360_000)
         #expect(limited.data.contains("Rate limit reached"))
         let retryAfter = try failure(.json(body, status: 429, headers: [("retry-after", "2"), ("x-ratelimit-reset-requests", "20ms")]))
         #expect(retryAfter.retryAfterMs == 2000)
 
         let auth = try failure(.json(#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"#, status: 401))
-        #expect(auth.errorCode == Status.of(LLMBENCH_ERR_AUTH) && auth.httpStatus == 401)
+        #expect(auth.errorCode == PluginStatus.of(LLMBENCH_ERR_AUTH) && auth.httpStatus == 401)
         let missing = try failure(.json(#"{"error":{"message":"The model `gpt-x` does not exist","type":"invalid_request_error","code":"model_not_found"}}"#, status: 404))
-        #expect(missing.errorCode == Status.of(LLMBENCH_ERR_NOT_FOUND) && missing.data.contains("'gpt-x'") && missing.data.contains("does not exist"))
+        #expect(missing.errorCode == PluginStatus.of(LLMBENCH_ERR_NOT_FOUND) && missing.data.contains("'gpt-x'") && missing.data.contains("does not exist"))
         let invalid = try failure(.json(#"{"error":{"message":"'temperature' must be <= 2","type":"invalid_request_error"}}"#, status: 400))
-        #expect(invalid.errorCode == Status.of(LLMBENCH_ERR_INVALID_REQUEST) && invalid.data.contains("'temperature' must be <= 2"))
+        #expect(invalid.errorCode == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST) && invalid.data.contains("'temperature' must be <= 2"))
         let ollama = try failure(.json(#"{"error":"model \"llama9\" not found, try pulling it first"}"#, status: 404))
         #expect(ollama.data.contains("try pulling it first"))
         let server = try failure(ScriptedResponse(status: 502, headers: [("content-type", "text/html")], chunks: [Array("<html>Bad gateway</html>".utf8)]))
-        #expect(server.errorCode == Status.of(LLMBENCH_ERR_SERVER) && server.httpStatus == 502 && server.data.contains("Bad gateway"))
+        #expect(server.errorCode == PluginStatus.of(LLMBENCH_ERR_SERVER) && server.httpStatus == 502 && server.data.contains("Bad gateway"))
         let filtered = try failure(.json(#"{"error":{"message":"filtered","code":"content_filter","status":400}}"#, status: 400))
-        #expect(filtered.errorCode == Status.of(LLMBENCH_ERR_CONTENT_FILTER))
+        #expect(filtered.errorCode == PluginStatus.of(LLMBENCH_ERR_CONTENT_FILTER))
     }
 
     @Test func refusesMalformedSuccessfulResponses() throws {
@@ -154,32 +156,32 @@ struct OpenAIProviderTests {
             return (outcome.status, outcome.error?.data ?? "")
         }
         let html = try code(ScriptedResponse(status: 200, headers: [("content-type", "text/html")], chunks: [Array("<html/>".utf8)]), stream: true)
-        #expect(html.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && html.1.contains("text/html"))
-        #expect(try code(.json("{\"choices\": [", status: 200), stream: false).0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE))
-        #expect(try code(.events("data: {not json}\n\n"), stream: true).0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE))
+        #expect(html.0 == PluginStatus.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && html.1.contains("text/html"))
+        #expect(try code(.json("{\"choices\": [", status: 200), stream: false).0 == PluginStatus.of(LLMBENCH_ERR_MALFORMED_RESPONSE))
+        #expect(try code(.events("data: {not json}\n\n"), stream: true).0 == PluginStatus.of(LLMBENCH_ERR_MALFORMED_RESPONSE))
         let huge = ScriptedResponse(status: 200, headers: [("content-type", "application/json")],
                                     chunks: Array(repeating: [UInt8](repeating: 0x20, count: 1 << 20), count: 33))
         let tooLarge = try code(huge, stream: false)
-        #expect(tooLarge.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && tooLarge.1.contains("response body larger than 32 MiB"))
+        #expect(tooLarge.0 == PluginStatus.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && tooLarge.1.contains("response body larger than 32 MiB"))
         // A declared length over the limit is refused before any body byte is read.
         let declared = try code(.json("{}", headers: [("content-length", "\(33 << 20)")]), stream: false)
-        #expect(declared.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && declared.1.contains("response body larger than 32 MiB"))
+        #expect(declared.0 == PluginStatus.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && declared.1.contains("response body larger than 32 MiB"))
         // A line that never ends, in 64 KiB chunks: refused once the event passes 1 MiB.
         let endless = ScriptedResponse(status: 200, headers: [("content-type", "text/event-stream")],
                                        chunks: [Array("data: {\"x\":\"".utf8)] + Array(repeating: [UInt8](repeating: 0x78, count: 1 << 16), count: 32))
         let unended = try code(endless, stream: true)
-        #expect(unended.0 == Status.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && unended.1.contains("server-sent event passed 1 MiB"))
+        #expect(unended.0 == PluginStatus.of(LLMBENCH_ERR_MALFORMED_RESPONSE) && unended.1.contains("server-sent event passed 1 MiB"))
     }
 
     @Test func aServerThatAnswersAStreamedRequestWithJSONIsStillRead() throws {
         let outcome = try plugin.call(config: Self.local, request: completionRequest(), responses: [.json(Self.completion)])
-        #expect(outcome.status == Status.ok && outcome.text == "Paris")
+        #expect(outcome.status == PluginStatus.ok && outcome.text == "Paris")
     }
 
     @Test func anErrorInsideTheStreamIsReported() throws {
         let stream = #"data: {"choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n" + #"data: {"error":{"message":"engine crashed","code":500}}"# + "\n\n"
         let outcome = try plugin.call(config: Self.local, request: completionRequest(), responses: [.events(stream)])
-        #expect(outcome.status == Status.of(LLMBENCH_ERR_SERVER) && outcome.error?.data.contains("engine crashed") == true)
+        #expect(outcome.status == PluginStatus.of(LLMBENCH_ERR_SERVER) && outcome.error?.data.contains("engine crashed") == true)
     }
 
     @Test func aKeyEchoedByTheServerNeverReachesTheMessage() throws {
@@ -193,25 +195,25 @@ struct OpenAIProviderTests {
     @Test func refusesAMissingKeyForTheOfficialAPIAndUnknownOptionsAtCreate() throws {
         let host = ScriptedHost([])
         let noKey = plugin.create(["provider_id": "gpt", "model": "m", "options": [String: Any]()], host: host)
-        #expect(noKey.status == Status.of(LLMBENCH_ERR_AUTH))
+        #expect(noKey.status == PluginStatus.of(LLMBENCH_ERR_AUTH))
         #expect(noKey.message?.contains("openai") == true && noKey.message?.contains("'gpt'") == true && noKey.message?.contains("api_key_env") == true)
         let unknown = plugin.create(Self.local.merging(["options": ["temprature": 1]]) { $1 }, host: host)
-        #expect(unknown.status == Status.of(LLMBENCH_ERR_INVALID_REQUEST) && unknown.message?.contains("unknown option 'temprature'") == true)
+        #expect(unknown.status == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST) && unknown.message?.contains("unknown option 'temprature'") == true)
         let badType = plugin.create(Self.local.merging(["options": ["max_tokens": "ten"]]) { $1 }, host: host)
-        #expect(badType.status == Status.of(LLMBENCH_ERR_INVALID_REQUEST) && badType.message?.contains("max_tokens") == true)
+        #expect(badType.status == PluginStatus.of(LLMBENCH_ERR_INVALID_REQUEST) && badType.message?.contains("max_tokens") == true)
         #expect(plugin.capabilities & UInt64(LLMBENCH_CAP_EMBEDDINGS) != 0 && plugin.capabilities & UInt64(LLMBENCH_CAP_NETWORK) != 0)
     }
 
     @Test func stopsWhenTheEngineAsksTo() throws {
         let outcome = try plugin.call(config: Self.local, request: completionRequest(), responses: [.events(Self.stream)], stopAfterEvents: 1)
-        #expect(outcome.status == Status.of(LLMBENCH_ERR_CANCELLED))
+        #expect(outcome.status == PluginStatus.of(LLMBENCH_ERR_CANCELLED))
         #expect(outcome.events.filter { $0.kind == Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue) }.isEmpty)
     }
 
     @Test func embedsThroughTheEmbeddingsEndpointInInputOrder() throws {
         let body = #"{"object":"list","data":[{"object":"embedding","index":1,"embedding":[0,1.5]},{"object":"embedding","index":0,"embedding":[0.25,-1]}],"model":"e","usage":{"prompt_tokens":6,"total_tokens":6}}"#
         let outcome = try plugin.call(config: Self.local, request: ["model": "e", "inputs": ["a", "b"]], responses: [.json(body)], embed: true)
-        #expect(outcome.status == Status.ok)
+        #expect(outcome.status == PluginStatus.ok)
         let request = try #require(outcome.requests.first)
         #expect(request.url == "http://127.0.0.1:9/v1/embeddings" && request.json["input"] as? [String] == ["a", "b"])
         let result = try #require(outcome.result)

@@ -110,7 +110,8 @@ typedef struct llmbench_event {
     size_t data_len;
     int32_t error_code;        /* llmbench_status, for LLMBENCH_EVENT_ERROR; else 0 */
     int32_t http_status;       /* the HTTP status behind an error, 0 if none */
-    int64_t retry_after_ms;    /* for rate limits: how long the provider asked to wait; -1 if not said */
+    int64_t retry_after_ms;    /* for rate limits: how long the provider asked to wait; -1 if not said
+                                  (the engine then reads the response's Retry-After; a value >= 0 wins) */
 } llmbench_event;
 
 /*
@@ -219,9 +220,11 @@ typedef struct llmbench_http_service {
      * (the plugin classifies statuses from on_response); else LLMBENCH_ERR_TIMEOUT,
      * LLMBENCH_ERR_NETWORK, LLMBENCH_ERR_MALFORMED_RESPONSE (the body passed its limit, above) or
      * LLMBENCH_ERR_CANCELLED, with the engine's own message recorded on the call — the plugin
-     * should return that same code. If a callback aborted the transfer,
-     * returns LLMBENCH_ERR_CANCELLED. `error_out`, when not NULL, receives a message allocated
-     * with host->alloc (the plugin frees it with host->free), or NULL.
+     * should return that same code. If one of the plugin's own callbacks aborted the transfer,
+     * returns LLMBENCH_ERR_CANCELLED with no message recorded: the plugin then emits its own ERROR
+     * and returns its own classification (the problem it found), not CANCELLED. `error_out`, when
+     * not NULL, receives a message allocated with host->alloc (the plugin frees it with
+     * host->free), or NULL. `host_context` is the host table's `context`.
      */
     int32_t (*perform)(void *host_context, void *host_call, const llmbench_http_request *request,
                        const llmbench_http_handler *handler, char **error_out);

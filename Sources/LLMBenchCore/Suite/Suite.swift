@@ -74,6 +74,25 @@ public struct ProviderConfig: Sendable, Equatable {
     }
 }
 
+/// What a provider is sent for a test: its messages and its options. The one place that decides
+/// where the system prompt goes (Docs/suite-format.md "The system prompt"): a `system` generation
+/// option (the provider's, or the test's laid over it) becomes the first message when the test has
+/// no system message of its own (from `messages` or `system:`), and is taken out of the options
+/// either way, so a plugin reads the system prompt from `messages` alone and sends it once.
+public struct ProviderRequest: Sendable, Equatable {
+    public var messages: [Message]
+    public var options: [String: JSONValue]
+
+    public init(test: TestCase, providerOptions: [String: JSONValue]) {
+        var options = providerOptions.merging(test.options) { _, testValue in testValue }
+        messages = test.messages
+        if let system = options.removeValue(forKey: "system")?.stringValue, !messages.contains(where: { $0.role == "system" }) {
+            messages.insert(Message(role: "system", content: system), at: 0)
+        }
+        self.options = options
+    }
+}
+
 /// A scorer applied to a test, with the threshold its value must meet.
 public struct ScorerSpec: Sendable, Equatable {
     public var scorer: String

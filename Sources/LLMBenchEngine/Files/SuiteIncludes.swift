@@ -20,15 +20,15 @@ struct SuiteIncludes {
     let resolvedFolder: String
 
     init(suitePath: String) {
-        folder = (Self.lexical(suitePath) as NSString).deletingLastPathComponent
-        resolvedFolder = Self.resolved(folder) ?? folder
+        folder = (RealPath.lexical(suitePath) as NSString).deletingLastPathComponent
+        resolvedFolder = RealPath.resolved(folder) ?? folder
     }
 
     func read(_ include: String, from includingFile: String) throws(LLMBenchError) -> (path: String, text: String) {
-        let base = (Self.lexical(includingFile) as NSString).deletingLastPathComponent
-        let path = Self.lexical(include.hasPrefix("/") ? include : (base as NSString).appendingPathComponent(include))
+        let base = (RealPath.lexical(includingFile) as NSString).deletingLastPathComponent
+        let path = RealPath.lexical(include.hasPrefix("/") ? include : (base as NSString).appendingPathComponent(include))
         guard Self.isInside(path, folder) else { throw refusal("it is outside the suite's folder \(folder); \(Self.rule)") }
-        guard let target = Self.resolved(path) else { throw refusal("no such file") }
+        guard let target = RealPath.resolved(path) else { throw refusal("no such file") }
         guard Self.isInside(target, resolvedFolder) else {
             throw refusal("it leads outside the suite's folder \(folder) through a symbolic link; \(Self.rule)")
         }
@@ -45,22 +45,5 @@ struct SuiteIncludes {
 
     static func isInside(_ path: String, _ folder: String) -> Bool {
         folder == "/" || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
-    }
-
-    /// Absolute, with "." and ".." taken away by the text alone (no link is followed).
-    static func lexical(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var parts: [Substring] = []
-        for part in absolute.split(separator: "/") where part != "." {
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        return "/" + parts.joined(separator: "/")
-    }
-
-    /// The path with every symbolic link resolved; nil if it does not exist.
-    static func resolved(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

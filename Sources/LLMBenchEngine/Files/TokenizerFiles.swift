@@ -15,7 +15,7 @@ struct TokenizerFiles {
 
     mutating func load(_ written: String) throws(LLMBenchError) -> BPETokenizer {
         let path = written.hasPrefix("/") || suiteFolder.isEmpty ? written : (suiteFolder as NSString).appendingPathComponent(written)
-        let key = ((path as NSString).standardizingPath as NSString).resolvingSymlinksInPath
+        let key = RealPath.canonical(path)
         if let tokenizer = loaded[key] { return tokenizer }
         func refusal(_ reason: String) -> LLMBenchError { LLMBenchError(.invalidFile, "tokenizer \(path): \(reason)") }
         guard FileManager.default.fileExists(atPath: key) else { throw refusal("no such file") }

@@ -97,11 +97,7 @@ public struct PricePlace: Sendable, Equatable {
             places.append(PricePlace(path: shipped, origin: .shipped))
         }
         var seen: Set<String> = []
-        return places.filter { seen.insert(Self.canonical($0.path)).inserted }
+        return places.filter { seen.insert(RealPath.canonical($0.path)).inserted }
     }
 
-    static func canonical(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
-        return ((absolute as NSString).standardizingPath as NSString).resolvingSymlinksInPath
-    }
 }

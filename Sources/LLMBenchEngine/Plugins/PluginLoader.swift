@@ -19,6 +19,9 @@ public final class LoadedPlugin: @unchecked Sendable {
     let host: UnsafeMutablePointer<llmbench_host>
     /// The scorer's `aggregate` (ABI 1.2), or nil: NULL, or past the end of an older plugin's table.
     let aggregate: PluginCallFunction?
+    /// Its plugin.json, when one was found (its folder's, one beside it, or the source tree's for a
+    /// built-in in a build folder): the description and options `llmbench plugins` shows.
+    public internal(set) var manifest: PluginManifest?
 
     init(table: UnsafePointer<llmbench_plugin>, kind: Kind, path: String) {
         self.table = table
@@ -67,6 +70,15 @@ public final class LoadedPlugin: @unchecked Sendable {
 public struct RefusedPlugin: Sendable, Equatable {
     public var path: String
     public var reason: String
+    /// The id it has or was promised, when known (its plugin.json, or its table once loaded): a
+    /// suite naming that id is told the plugin was refused, and why.
+    public var id: String?
+
+    public init(path: String, reason: String, id: String? = nil) {
+        self.path = path
+        self.reason = reason
+        self.id = id
+    }
 }
 
 /// Finds, loads and checks plugins. Libraries are loaded RTLD_NOW | RTLD_LOCAL, deduplicated by
@@ -111,7 +123,8 @@ public final class PluginCatalog: @unchecked Sendable {
     /// A library to load, found in a search folder, and the id its manifest promises (if any).
     private struct Candidate {
         var path: String
-        var expectedID: String?
+        var manifest: PluginManifest?
+        var expectedKind: LoadedPlugin.Kind?
     }
 
     /// Loads every plugin found in `directories`, in order; the first of a duplicate id wins. New
@@ -138,10 +151,27 @@ public final class PluginCatalog: @unchecked Sendable {
                 }
             }
         }
-        let fresh = Array(Set(candidates.map { ($0.path as NSString).resolvingSymlinksInPath }).subtracting(loadedRealPaths))
+        let fresh = Array(Set(candidates.map { RealPath.canonical($0.path) }).subtracting(loadedRealPaths))
         DispatchQueue.concurrentPerform(iterations: fresh.count) { _ = probe.verdict(for: fresh[$0]) }
-        for candidate in candidates { load(path: candidate.path, expectedID: candidate.expectedID) }
+        for candidate in candidates {
+            let plugin = load(path: candidate.path, expectedID: candidate.manifest?.id, expectedKind: candidate.expectedKind)
+            if let plugin, plugin.manifest == nil { plugin.manifest = candidate.manifest ?? shippedManifest(of: plugin.path) }
+        }
     }
+
+    /// The manifest of a library found without one: beside it (installed), else the source tree's
+    /// plugin.json that names it (a build folder).
+    private func shippedManifest(of libraryPath: String) -> PluginManifest? {
+        if let beside = PluginManifest.beside(library: libraryPath) { return PluginManifest.read(beside) }
+        // Only a library built beside this executable is the source tree's own.
+        let executableFolder = RealPath.canonical((Installation.executablePath as NSString).deletingLastPathComponent)
+        guard (libraryPath as NSString).deletingLastPathComponent == executableFolder else { return nil }
+        let name = (libraryPath as NSString).lastPathComponent
+        return sourceTreeManifests.first { $0.library == name }
+    }
+
+    /// Read once, when a library without a manifest first needs one.
+    private lazy var sourceTreeManifests: [PluginManifest] = Installation.sourceTreePluginManifests().compactMap(PluginManifest.read)
 
     static func isLibraryName(_ name: String) -> Bool { name.hasSuffix(".so") || name.hasSuffix(".dylib") }
 
@@ -153,21 +183,27 @@ public final class PluginCatalog: @unchecked Sendable {
             refused.append(RefusedPlugin(path: dir, reason: unsafe))
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: manifestPath),
-              let text = String(data: data, encoding: .utf8), let json = try? JSONValue.parse(text),
-              let library = json["library"]?.stringValue
-        else {
+        guard let manifest = PluginManifest.read(manifestPath), let library = manifest.library else {
             refused.append(RefusedPlugin(path: manifestPath, reason: "manifest is not JSON with a \"library\" string"))
             return nil
         }
-        let realDir = (dir as NSString).resolvingSymlinksInPath
+        let realDir = RealPath.canonical(dir)
         let libraryPath = ((dir as NSString).appendingPathComponent(library) as NSString).standardizingPath
-        let realLibrary = (libraryPath as NSString).resolvingSymlinksInPath
+        let realLibrary = RealPath.canonical(libraryPath)
+        let id = manifest.id
         guard !library.hasPrefix("/"), realLibrary.hasPrefix(realDir + "/") else {
-            refused.append(RefusedPlugin(path: manifestPath, reason: "\"library\": \"\(library)\" is outside the plugin's folder \(dir); a plugin.json may only name a library inside its own folder"))
+            refused.append(RefusedPlugin(path: manifestPath, reason: "\"library\": \"\(library)\" is outside the plugin's folder \(dir); a plugin.json may only name a library inside its own folder", id: id))
             return nil
         }
-        return Candidate(path: libraryPath, expectedID: json["id"]?.stringValue)
+        var kind: LoadedPlugin.Kind?
+        if let written = manifest.kind {
+            guard let name = written.stringValue, let known = LoadedPlugin.Kind(rawValue: name) else {
+                refused.append(RefusedPlugin(path: manifestPath, reason: "\"kind\": \(written.jsonText) is neither \"provider\" nor \"scorer\"", id: id))
+                return nil
+            }
+            kind = known
+        }
+        return Candidate(path: libraryPath, manifest: manifest, expectedKind: kind)
     }
 
     /// Why `path` may not be trusted with code, or nil: another user could write it.
@@ -178,38 +214,35 @@ public final class PluginCatalog: @unchecked Sendable {
 
     /// Loads one library. Returns the plugin, or nil with the reason recorded in `refused`.
     @discardableResult
-    public func load(path: String, expectedID: String? = nil) -> LoadedPlugin? {
-        let realPath = (path as NSString).resolvingSymlinksInPath
+    public func load(path: String, expectedID: String? = nil, expectedKind: LoadedPlugin.Kind? = nil) -> LoadedPlugin? {
+        let realPath = RealPath.canonical(path)
         guard !loadedRealPaths.contains(realPath) else { return plugins.first { $0.path == realPath } }
-        if let unsafe = unsafeToTrust(realPath, what: "library") {
-            refused.append(RefusedPlugin(path: realPath, reason: unsafe))
+        func refuse(_ reason: String, id: String? = expectedID) -> LoadedPlugin? {
+            refused.append(RefusedPlugin(path: realPath, reason: reason, id: id))
             return nil
         }
+        if let unsafe = unsafeToTrust(realPath, what: "library") { return refuse(unsafe) }
         switch probe.verdict(for: realPath) {
         case .unsafe(let reason):
-            refused.append(RefusedPlugin(path: realPath, reason: reason))
-            return nil
+            return refuse(reason)
         case .safe(let facts):
             // A library the checks refuse is never loaded into this process at all.
-            if case .failure(let refusal) = facts.check(path: realPath) {
-                refused.append(RefusedPlugin(path: realPath, reason: refusal.reason))
-                return nil
-            }
+            if case .failure(let refusal) = facts.check(path: realPath) { return refuse(refusal.reason) }
         }
         switch Self.open(path: realPath) {
         case .failure(let reason):
-            refused.append(RefusedPlugin(path: realPath, reason: reason))
-            return nil
+            return refuse(reason)
         case .success(let table, let kind):
             loadedRealPaths.insert(realPath)
             let id = String(cString: table.pointee.id)
             if let expectedID, expectedID != id {
-                refused.append(RefusedPlugin(path: realPath, reason: "plugin.json says id '\(expectedID)' but the library exports '\(id)'"))
-                return nil
+                return refuse("plugin.json says id '\(expectedID)' but the library exports '\(id)'")
+            }
+            if let expectedKind, expectedKind != kind {
+                return refuse("plugin.json says kind '\(expectedKind.rawValue)' but the library is a \(kind.rawValue)", id: id)
             }
             if let existing = plugins.first(where: { $0.id == id }) {
-                refused.append(RefusedPlugin(path: realPath, reason: "duplicate plugin id '\(id)': already loaded from \(existing.path)"))
-                return nil
+                return refuse("duplicate plugin id '\(id)': already loaded from \(existing.path)", id: id)
             }
             let plugin = LoadedPlugin(table: table, kind: kind, path: realPath)
             plugins.append(plugin)

@@ -17,7 +17,7 @@ enum ProviderService {
                      usage: inout ScoringUsage) -> Result<[UInt8], RequestError>
     {
         guard let run else {
-            return .failure(RequestError(kind: .invalidRequest, message: "provider '\(providerID)' was asked for outside a run: only a run's scorers can call the suite's providers"))
+            return .failure(RequestError(kind: .invalidRequest, message: "provider '\(providerID)' was asked for outside a run: only a run's scorers can call the suite's providers (with llmbench score, give the suite: --suite FILE)"))
         }
         guard let kind = Kind(rawValue: rawKind) else {
             return .failure(RequestError(kind: .invalidRequest, message: "unknown provider call kind \(rawKind) (1 embed, 2 complete)"))

@@ -143,14 +143,16 @@ public struct RunPreparation {
         let providerIDs = catalog.plugins(of: .provider).map(\.id).sorted()
         let scorerIDs = catalog.plugins(of: .scorer).map(\.id).sorted()
         for provider in suite.providers where catalog.plugin(id: provider.plugin)?.kind != .provider {
-            problems.append(LLMBenchError(.unknownPlugin, "unknown provider plugin '\(provider.plugin)' for provider '\(provider.id)'; found: \(providerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: provider.location))
+            let why = refusal(of: provider.plugin) ?? "unknown provider plugin '\(provider.plugin)'"
+            problems.append(LLMBenchError(.unknownPlugin, "\(why) for provider '\(provider.id)'; found: \(providerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: provider.location))
         }
         var reported: Set<String> = []
         for test in suite.tests {
             for spec in test.scorers where catalog.plugin(id: spec.scorer)?.kind != .scorer {
                 let place = spec.location.map(\.description) ?? spec.scorer
                 guard reported.insert(place).inserted else { continue }
-                problems.append(LLMBenchError(.unknownPlugin, "unknown scorer '\(spec.scorer)'; found: \(scorerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: spec.location))
+                let why = refusal(of: spec.scorer) ?? "unknown scorer '\(spec.scorer)'"
+                problems.append(LLMBenchError(.unknownPlugin, "\(why); found: \(scorerIDs.joined(separator: ", ")) (see `llmbench plugins`)", at: spec.location))
             }
         }
         for id in selectedProviders where !suite.providers.contains(where: { $0.id == id }) {
@@ -167,34 +169,85 @@ public struct RunPreparation {
         return problems
     }
 
+    /// Why the plugin a suite names by `id` is not loaded, when a file that has or promised that id
+    /// was refused: the user sees the refusal rather than a plugin said not to exist.
+    private func refusal(of id: String) -> String? {
+        guard catalog.plugin(id: id) == nil, let refused = catalog.refused.last(where: { $0.id == id }) else { return nil }
+        return "plugin '\(id)' was refused: \(refused.reason) (\(refused.path))"
+    }
+
     /// Creates the plugin instances. Throws every problem found; nothing has been sent yet.
     public func prepare(_ suite: Suite) throws(LLMBenchErrors) -> PreparedRun {
-        var tokenizers = TokenizerFiles(suitePath: suite.sourcePath)
-        var problems = check(suite, tokenizers: &tokenizers)
-        guard problems.isEmpty else { throw LLMBenchErrors(problems) }
-        var notices: [String] = []
-        var keys: [String] = []
+        var bound = bind(suite)
+        if !bound.providers.contains(where: \.config.underTest) && bound.problems.isEmpty {
+            let why = bound.notices.isEmpty ? "every provider has under_test: false" : bound.notices.joined(separator: "; ")
+            bound.problems.append(LLMBenchError(.usage, "no provider can run: \(why)"))
+        }
+        guard bound.problems.isEmpty else { throw LLMBenchErrors(bound.problems) }
+        PluginLog.addSecrets(bound.keys)
+        return PreparedRun(suite: suite, providers: bound.providers, scorers: bound.scorers, prices: bound.prices, notices: bound.notices,
+                           redactor: SecretRedactor(secrets: bound.keys))
+    }
+
+    /// What `llmbench validate` checks: every instance `prepare` would make is created with the
+    /// suite's options and destroyed at once, so a plugin that refuses its options is found without
+    /// a request being sent. Providers whose key variable is unset are not made: `skipped` says so.
+    public func validate(_ suite: Suite) -> (problems: [LLMBenchError], skipped: [String]) {
+        let bound = bind(suite)
+        return (bound.problems, bound.skipped)
+    }
+
+    /// A context in which scorers called outside a run (`llmbench score --suite`) reach the suite's
+    /// providers through the provider service: every provider is prepared, under test or not (a
+    /// provider whose key is unset is left out, as in a run); the suite's scorers are not made.
+    public func serviceContext(for suite: Suite, context: RunContext = RunContext()) throws(LLMBenchErrors) -> RunContext {
+        let bound = bind(suite, scorers: false)
+        guard bound.problems.isEmpty else { throw LLMBenchErrors(bound.problems) }
+        PluginLog.addSecrets(bound.keys)
+        context.addSecrets(bound.keys)
+        context.addServiceProviders(bound.providers)
+        return context
+    }
+
+    /// The suite's plugin instances, or why they could not be made.
+    private struct Bound {
         var providers: [PreparedRun.Provider] = []
+        var scorers: [String: PluginInstance] = [:]
+        var prices: PriceSnapshot
+        var notices: [String] = []
+        /// The notices that name a provider left out for want of its key.
+        var skipped: [String] = []
+        var problems: [LLMBenchError]
+        /// The secrets the instances were given, for redaction.
+        var keys: [String] = []
+    }
+
+    /// `scorers`: make the suite's scorer instances too.
+    private func bind(_ suite: Suite, scorers: Bool = true) -> Bound {
+        var tokenizers = TokenizerFiles(suitePath: suite.sourcePath)
+        let problems = check(suite, tokenizers: &tokenizers)
         // A provider not under test is a service of the suite's scorers: --provider never leaves it out.
         let wanted = selectedProviders.isEmpty ? suite.providers
             : suite.providers.filter { selectedProviders.contains($0.id) || !$0.underTest }
-        let snapshot = prices.snapshot(for: wanted.map { ($0.plugin, $0.model) }, on: priceDate)
+        var bound = Bound(prices: prices.snapshot(for: wanted.map { ($0.plugin, $0.model) }, on: priceDate), problems: problems)
+        guard problems.isEmpty else { return bound }
         for config in wanted {
             var apiKey: String?
             if let variable = config.apiKeyEnv {
                 guard let value = environment[variable], !value.isEmpty else {
                     if selectedProviders.contains(config.id) {
-                        problems.append(LLMBenchError(.usage, "provider '\(config.id)' was asked for with --provider, but its key variable \(variable) is not set", at: config.location))
+                        bound.problems.append(LLMBenchError(.usage, "provider '\(config.id)' was asked for with --provider, but its key variable \(variable) is not set", at: config.location))
                     } else {
-                        notices.append("skipped provider '\(config.id)': environment variable \(variable) is not set")
+                        bound.skipped.append("skipped provider '\(config.id)': environment variable \(variable) is not set")
+                        bound.notices.append(bound.skipped.last!)
                     }
                     continue
                 }
                 apiKey = value
-                keys.append(value)
+                bound.keys.append(value)
             }
             // A key written into base_url (?key=..., user:password@) is as secret as one in a variable.
-            if let baseURL = config.baseURL { keys += SecretRedactor.secrets(inURL: baseURL) }
+            if let baseURL = config.baseURL { bound.keys += SecretRedactor.secrets(inURL: baseURL) }
             let plugin = catalog.plugin(id: config.plugin)!
             var json: [String: JSONValue] = [
                 "provider_id": .string(config.id), "model": .string(config.model), "options": .object(config.options),
@@ -203,37 +256,32 @@ public struct RunPreparation {
             if let apiKey { json["api_key"] = .string(apiKey) }
             do {
                 let instance = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(json).jsonText)
-                let price = snapshot.price(plugin: config.plugin, model: config.model)
+                let price = bound.prices.price(plugin: config.plugin, model: config.model)
                 let notice = "no price for \(config.plugin)/\(config.model) on \(priceDate): its cost is reported as \"no price\" (see `llmbench pricing show \(config.plugin)/\(config.model)`)"
-                if price == nil && !notices.contains(notice) { notices.append(notice) }
+                if price == nil && !bound.notices.contains(notice) { bound.notices.append(notice) }
                 // Read by `check`: loading again finds it read.
                 let tokenizer = config.tokens.tokenizerPath.flatMap { try? tokenizers.load($0) }
-                providers.append(.init(config: config, instance: instance, price: price, tokenizer: tokenizer))
+                bound.providers.append(.init(config: config, instance: instance, price: price, tokenizer: tokenizer))
             } catch {
-                let redacted = SecretRedactor(secrets: keys).redact(error.message)
-                problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))
+                let redacted = SecretRedactor(secrets: bound.keys).redact(error.message)
+                bound.problems.append(LLMBenchError(.plugin, "provider '\(config.id)' (plugin \(config.plugin)): \(redacted)", at: config.location))
             }
         }
-        if !providers.contains(where: \.config.underTest) && problems.isEmpty {
-            let why = notices.isEmpty ? "every provider has under_test: false" : notices.joined(separator: "; ")
-            problems.append(LLMBenchError(.usage, "no provider can run: \(why)"))
-        }
-        var scorers: [String: PluginInstance] = [:]
-        for test in suite.tests {
+        // A scorer entry of the defaults is every test's: one refusal is reported once.
+        var refusedScorers: Set<String> = []
+        for test in suite.tests where scorers {
             for spec in test.scorers {
                 let key = ScorerKey.make(spec)
-                guard scorers[key] == nil, let plugin = catalog.plugin(id: spec.scorer) else { continue }
+                guard bound.scorers[key] == nil, !refusedScorers.contains(key), let plugin = catalog.plugin(id: spec.scorer) else { continue }
                 do {
-                    scorers[key] = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(spec.options).jsonText)
+                    bound.scorers[key] = try PluginInstance(plugin: plugin, configJSON: JSONValue.object(spec.options).jsonText)
                 } catch {
-                    problems.append(LLMBenchError(.plugin, "scorer '\(spec.scorer)': \(error.message)", at: spec.location))
+                    refusedScorers.insert(key)
+                    bound.problems.append(LLMBenchError(.plugin, "scorer '\(spec.scorer)': \(error.message)", at: spec.location))
                 }
             }
         }
-        guard problems.isEmpty else { throw LLMBenchErrors(problems) }
-        PluginLog.addSecrets(keys)
-        return PreparedRun(suite: suite, providers: providers, scorers: scorers, prices: snapshot, notices: notices,
-                           redactor: SecretRedactor(secrets: keys))
+        return bound
     }
 }
 

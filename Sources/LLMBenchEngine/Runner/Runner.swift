@@ -161,12 +161,13 @@ public struct Runner {
     /// Written field by field, so `test.repeat` comes last by construction, whatever keys the other
     /// objects hold or however a writer would order them.
     static func requestPrefix(test: TestCase, provider: ProviderConfig) -> [UInt8] {
+        let sent = ProviderRequest(test: test, providerOptions: provider.options)
         var w = JSONWriter()
         w.raw("{")
         w.key("messages", first: true)
-        w.write(.array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }))
+        w.write(.array(sent.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }))
         w.key("model"); w.string(provider.model)
-        w.key("options"); w.write(.object(provider.options.merging(test.options) { _, testValue in testValue }))
+        w.key("options"); w.write(.object(sent.options))
         w.key("test"); w.raw("{")
         w.key("category", first: true); w.string(test.category)
         w.key("expected"); w.write(.array(test.expected.map { .string($0) }))

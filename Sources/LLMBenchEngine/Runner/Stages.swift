@@ -142,10 +142,11 @@ enum CacheStage {
     /// of the SHA-256 of their canonical JSON: two different requests share a key with odds of
     /// about one in 10^8 among a million stored ones, and a hit must match plugin and model too.
     static func key(test: TestCase, provider: ProviderConfig) -> Int64 {
+        let sent = ProviderRequest(test: test, providerOptions: provider.options)
         let material: JSONValue = .object([
             "v": 1, "plugin": .string(provider.plugin), "model": .string(provider.model), "base_url": JSONValue(provider.baseURL),
-            "options": .object(provider.options.merging(test.options) { _, testValue in testValue }),
-            "messages": .array(test.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
+            "options": .object(sent.options),
+            "messages": .array(sent.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
         ])
         return Int64(bitPattern: UInt64(Digest.sha256Hex(material.jsonText).prefix(16), radix: 16)!)
     }

@@ -10,8 +10,8 @@ enum TokenCounts {
     /// 8 and up. The threshold sits between the two.
     static let maxBytesPerTokenChunk = 6.0
 
-    /// What the counts depend on in a request: its messages (the `system` option first, as the
-    /// plugins send it), its `max_tokens`, and whether it was streamed.
+    /// What the counts depend on in a request: its messages as sent (`ProviderRequest`), its
+    /// `max_tokens`, and whether it was streamed.
     struct Request {
         var messages: [String]
         var maxTokens: Int?
@@ -24,10 +24,10 @@ enum TokenCounts {
         }
 
         init(test: TestCase, provider: ProviderConfig, pluginStreams: Bool) {
-            let options = provider.options.merging(test.options) { _, testValue in testValue }
-            messages = (options["system"]?.stringValue.map { [$0] } ?? []) + test.messages.map(\.content)
-            maxTokens = TokenCounts.outputLimit(options)
-            streamed = pluginStreams && options["stream"]?.boolValue != false
+            let sent = ProviderRequest(test: test, providerOptions: provider.options)
+            messages = sent.messages.map(\.content)
+            maxTokens = TokenCounts.outputLimit(sent.options)
+            streamed = pluginStreams && sent.options["stream"]?.boolValue != false
         }
     }
 

@@ -1,26 +1,32 @@
 import CLLMBenchPluginABI
 import Foundation
-import LLMBenchTestSupport
 
 /// One HTTP response the scripted host plays back, in the chunks given (the chunk boundaries are
 /// the test's, as a network's would be), or a transport failure.
-struct ScriptedResponse {
-    var status: Int32 = 200
-    var headers: [(String, String)] = []
-    var chunks: [[UInt8]] = []
+public struct ScriptedResponse {
+    public var status: Int32 = 200
+    public var headers: [(String, String)] = []
+    public var chunks: [[UInt8]] = []
     /// A non-zero llmbench_status makes perform fail like the engine's transport (timeout, network).
-    var transportFailure: Int32 = 0
+    public var transportFailure: Int32 = 0
+
+    public init(status: Int32 = 200, headers: [(String, String)] = [], chunks: [[UInt8]] = [], transportFailure: Int32 = 0) {
+        self.status = status
+        self.headers = headers
+        self.chunks = chunks
+        self.transportFailure = transportFailure
+    }
 
     /// A server-sent-events body cut at the given byte offsets.
-    static func events(_ text: String, cuts: [Int] = [], headers: [(String, String)] = []) -> ScriptedResponse {
+    public static func events(_ text: String, cuts: [Int] = [], headers: [(String, String)] = []) -> ScriptedResponse {
         ScriptedResponse(status: 200, headers: [("content-type", "text/event-stream")] + headers, chunks: split(Array(text.utf8), at: cuts))
     }
 
-    static func json(_ text: String, status: Int32 = 200, headers: [(String, String)] = []) -> ScriptedResponse {
+    public static func json(_ text: String, status: Int32 = 200, headers: [(String, String)] = []) -> ScriptedResponse {
         ScriptedResponse(status: status, headers: [("content-type", "application/json")] + headers, chunks: [Array(text.utf8)])
     }
 
-    static func split(_ bytes: [UInt8], at cuts: [Int]) -> [[UInt8]] {
+    public static func split(_ bytes: [UInt8], at cuts: [Int]) -> [[UInt8]] {
         var chunks: [[UInt8]] = []
         var start = 0
         for cut in cuts.sorted() + [bytes.count] where cut > start && cut <= bytes.count {
@@ -32,73 +38,75 @@ struct ScriptedResponse {
 }
 
 /// A request the plugin handed to the HTTP service.
-struct RecordedRequest {
-    var method: String
-    var url: String
-    var headers: [(String, String)]
-    var body: String
-    var streamed: Bool
+public struct RecordedRequest {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: String
+    public var streamed: Bool
 
-    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+    public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
 }
 
 /// One event the plugin emitted, with the index of the body chunk being delivered when it came
 /// (-1: outside any chunk), which is what the engine's arrival stamp would reflect.
-struct EmittedEvent {
-    var kind: Int32
-    var data: String
-    var errorCode: Int32
-    var httpStatus: Int32
-    var retryAfterMs: Int64
-    var chunk: Int
+public struct EmittedEvent {
+    public var kind: Int32
+    public var data: String
+    public var errorCode: Int32
+    public var httpStatus: Int32
+    public var retryAfterMs: Int64
+    public var chunk: Int
 }
 
 /// What one call produced.
-struct CallOutcome {
-    var status: Int32
-    var events: [EmittedEvent]
-    var requests: [RecordedRequest]
+public struct PluginCallOutcome {
+    public var status: Int32
+    public var events: [EmittedEvent]
+    public var requests: [RecordedRequest]
 
     private func joined(_ kind: llmbench_event_kind) -> String { events.filter { $0.kind == Int32(kind.rawValue) }.map(\.data).joined() }
-    var text: String { joined(LLMBENCH_EVENT_TEXT_DELTA) }
-    var reasoning: String { joined(LLMBENCH_EVENT_REASONING_DELTA) }
-    var finish: String? { events.last { $0.kind == Int32(LLMBENCH_EVENT_FINISH.rawValue) }?.data }
-    var usage: [String: Any]? {
+    public var text: String { joined(LLMBENCH_EVENT_TEXT_DELTA) }
+    public var reasoning: String { joined(LLMBENCH_EVENT_REASONING_DELTA) }
+    public var finish: String? { events.last { $0.kind == Int32(LLMBENCH_EVENT_FINISH.rawValue) }?.data }
+    public var usage: [String: Any]? {
         events.last { $0.kind == Int32(LLMBENCH_EVENT_USAGE.rawValue) }
             .flatMap { try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any] }
     }
-    var result: [String: Any]? {
+    public var result: [String: Any]? {
         events.last { $0.kind == Int32(LLMBENCH_EVENT_RESULT.rawValue) }
             .flatMap { try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any] }
     }
-    var error: EmittedEvent? { events.last { $0.kind == Int32(LLMBENCH_EVENT_ERROR.rawValue) } }
+    public var error: EmittedEvent? { events.last { $0.kind == Int32(LLMBENCH_EVENT_ERROR.rawValue) } }
     /// The deltas in order, as (kind, text), to compare translations across chunkings.
-    var deltas: [String] {
+    public var deltas: [String] {
         events.filter { $0.kind == Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue) || $0.kind == Int32(LLMBENCH_EVENT_REASONING_DELTA.rawValue) }
             .map { ($0.kind == Int32(LLMBENCH_EVENT_TEXT_DELTA.rawValue) ? "text:" : "reasoning:") + $0.data }
     }
 }
 
-enum Status {
-    static let ok: Int32 = 0
-    static func of(_ status: llmbench_status) -> Int32 { Int32(status.rawValue) }
+public enum PluginStatus {
+    public static let ok: Int32 = 0
+    public static func of(_ status: llmbench_status) -> Int32 { Int32(status.rawValue) }
 }
 
 /// A host table whose HTTP service plays scripted responses and records what the plugin sent: the
 /// engine's side of the ABI, with no network, so a plugin's translation can be checked exactly.
-final class ScriptedHost {
-    var responses: [ScriptedResponse]
-    var requests: [RecordedRequest] = []
-    var events: [EmittedEvent] = []
-    var logs: [String] = []
+/// One call at a time (it records into plain arrays); it has no provider service (`provider_call`
+/// is NULL), so a scorer that calls providers sees the answer `llmbench score` gives.
+public final class ScriptedHost {
+    public var responses: [ScriptedResponse]
+    public var requests: [RecordedRequest] = []
+    public var events: [EmittedEvent] = []
+    public var logs: [String] = []
     /// emit() asks the plugin to stop once this many events arrived.
-    var stopAfterEvents = Int.max
+    public var stopAfterEvents = Int.max
     private var currentChunk = -1
     private let service: UnsafeMutablePointer<llmbench_http_service>
-    let table: UnsafeMutablePointer<llmbench_host>
+    public let table: UnsafeMutablePointer<llmbench_host>
 
-    init(_ responses: [ScriptedResponse]) {
+    public init(_ responses: [ScriptedResponse]) {
         self.responses = responses
         service = .allocate(capacity: 1)
         service.initialize(to: llmbench_http_service(
@@ -138,7 +146,7 @@ final class ScriptedHost {
             streamed: request.flags & UInt32(LLMBENCH_HTTP_STREAM) != 0))
         guard !responses.isEmpty else {
             errorOut?.pointee = strdup("the script has no response left")
-            return Status.of(LLMBENCH_ERR_NETWORK)
+            return PluginStatus.of(LLMBENCH_ERR_NETWORK)
         }
         let response = responses.removeFirst()
         if response.transportFailure != 0 {
@@ -157,16 +165,16 @@ final class ScriptedHost {
                 headers: buffer.baseAddress, header_count: buffer.count)
             return handler.on_response(handler.context, &head) == 0
         }
-        guard goOn else { return Status.of(LLMBENCH_ERR_CANCELLED) }
+        guard goOn else { return PluginStatus.of(LLMBENCH_ERR_CANCELLED) }
         defer { currentChunk = -1 }
         for (index, chunk) in response.chunks.enumerated() {
             currentChunk = index
             let stop = chunk.withUnsafeBufferPointer { buffer in
                 handler.on_body(handler.context, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), buffer.count) != 0
             }
-            if stop { return Status.of(LLMBENCH_ERR_CANCELLED) }
+            if stop { return PluginStatus.of(LLMBENCH_ERR_CANCELLED) }
         }
-        return Status.ok
+        return PluginStatus.ok
     }
 
     fileprivate func record(_ event: llmbench_event) -> Int32 {
@@ -181,7 +189,7 @@ private let scriptedPerform: @convention(c) (
     UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafePointer<llmbench_http_request>?, UnsafePointer<llmbench_http_handler>?,
     UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 = { context, _, request, handler, errorOut in
-    guard let context, let request, let handler else { return Status.of(LLMBENCH_ERR_INTERNAL) }
+    guard let context, let request, let handler else { return PluginStatus.of(LLMBENCH_ERR_INTERNAL) }
     return Unmanaged<ScriptedHost>.fromOpaque(context).takeUnretainedValue().perform(request.pointee, handler.pointee, errorOut)
 }
 
@@ -190,28 +198,30 @@ private let scriptedEmit: @convention(c) (UnsafeMutableRawPointer?, UnsafePointe
     return Unmanaged<ScriptedHost>.fromOpaque(hostCall).takeUnretainedValue().record(event.pointee)
 }
 
-/// A built provider plugin, loaded as the engine loads it.
-struct ProviderLibrary {
-    let table: UnsafePointer<llmbench_plugin>
+/// A built plugin library, loaded as the engine loads it, driven through the C ABI by a
+/// `ScriptedHost`: a provider's `complete`/`embed` (`call`) or a scorer's `score`.
+public struct PluginLibrary {
+    public let table: UnsafePointer<llmbench_plugin>
 
-    static func load(_ product: String) throws -> ProviderLibrary {
-        let path = TestPaths.builtPlugin(product)
+    /// Loads a plugin library from `path` as the engine does (dlopen RTLD_NOW | RTLD_LOCAL), calls
+    /// its entry and keeps the table. The library is never unloaded.
+    public static func load(path: String) throws -> PluginLibrary {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             throw Failure(description: "cannot load \(path): \(String(cString: dlerror()))")
         }
         guard let symbol = dlsym(handle, LLMBENCH_PLUGIN_ENTRY_SYMBOL) else { throw Failure(description: "no entry in \(path)") }
         let entry = unsafeBitCast(symbol, to: llmbench_plugin_entry_fn.self)
         guard let table = entry() else { throw Failure(description: "NULL table from \(path)") }
-        return ProviderLibrary(table: table)
+        return PluginLibrary(table: table)
     }
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    var id: String { String(cString: table.pointee.id) }
-    var capabilities: UInt64 { table.pointee.capabilities }
+    public var id: String { String(cString: table.pointee.id) }
+    public var capabilities: UInt64 { table.pointee.capabilities }
 
     /// Creates an instance from `config`; returns the status and the error message on failure.
-    func create(_ config: [String: Any], host: ScriptedHost) -> (instance: UnsafeMutableRawPointer?, status: Int32, message: String?) {
+    public func create(_ config: [String: Any], host: ScriptedHost) -> (instance: UnsafeMutableRawPointer?, status: Int32, message: String?) {
         let json = Array((try! JSONSerialization.data(withJSONObject: config)))
         var instance: UnsafeMutableRawPointer?
         var message: UnsafeMutablePointer<CChar>?
@@ -226,13 +236,28 @@ struct ProviderLibrary {
 
     /// Creates an instance, runs one completion (or embedding) against the scripted responses, and
     /// destroys the instance.
-    func call(config: [String: Any], request: [String: Any], responses: [ScriptedResponse], embed: Bool = false,
-              stopAfterEvents: Int = .max) throws -> CallOutcome
+    public func call(config: [String: Any], request: [String: Any], responses: [ScriptedResponse], embed: Bool = false,
+                     stopAfterEvents: Int = .max) throws -> PluginCallOutcome
     {
-        let host = ScriptedHost(responses)
+        try run(config: config, request: request, host: ScriptedHost(responses), stopAfterEvents: stopAfterEvents) { instance, call in
+            embed ? table.pointee.embed(instance, call) : table.pointee.complete(instance, call)
+        }
+    }
+
+    /// Creates a scorer instance with `options`, scores one request (see `scoreRequest`), and
+    /// destroys the instance. The answer is the outcome's `result` (or `error`).
+    public func score(options: [String: Any] = [:], request: [String: Any]) throws -> PluginCallOutcome {
+        try run(config: options, request: request, host: ScriptedHost([]), stopAfterEvents: .max) { instance, call in
+            table.pointee.score(instance, call)
+        }
+    }
+
+    private func run(config: [String: Any], request: [String: Any], host: ScriptedHost, stopAfterEvents: Int,
+                     _ entry: (UnsafeMutableRawPointer, UnsafePointer<llmbench_call>) -> Int32) throws -> PluginCallOutcome
+    {
         host.stopAfterEvents = stopAfterEvents
         let created = create(config, host: host)
-        guard created.status == Status.ok, let instance = created.instance else {
+        guard created.status == PluginStatus.ok, let instance = created.instance else {
             throw Failure(description: "create failed (\(created.status)): \(created.message ?? "")")
         }
         defer { table.pointee.destroy(instance) }
@@ -244,14 +269,20 @@ struct ProviderLibrary {
                 host_call: Unmanaged.passUnretained(host).toOpaque(),
                 request_json: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), request_len: buffer.count,
                 emit: scriptedEmit)
-            return embed ? table.pointee.embed(instance, &call) : table.pointee.complete(instance, &call)
+            return entry(instance, &call)
         }
-        return withExtendedLifetime(host) { CallOutcome(status: status, events: host.events, requests: host.requests) }
+        return withExtendedLifetime(host) { PluginCallOutcome(status: status, events: host.events, requests: host.requests) }
     }
 }
 
+/// A score request as the engine sends it (Docs/plugin-abi.md "JSON shapes"); `options` must be
+/// those the instance was created with.
+public func scoreRequest(output: String, expected: [String] = [], options: [String: Any] = [:], testName: String = "t") -> [String: Any] {
+    ["output": output, "expected": expected, "options": options, "test": testName]
+}
+
 /// A completion request as the engine sends it.
-func completionRequest(model: String = "m", messages: [(String, String)] = [("user", "Hello")], options: [String: Any] = [:]) -> [String: Any] {
+public func completionRequest(model: String = "m", messages: [(String, String)] = [("user", "Hello")], options: [String: Any] = [:]) -> [String: Any] {
     ["model": model, "messages": messages.map { ["role": $0.0, "content": $0.1] }, "options": options,
      "test": ["name": "t", "category": "c", "expected": [String](), "repeat": 0] as [String: Any]]
 }
