@@ -72,20 +72,22 @@ public enum Tokenizer: String, CaseIterable, Sendable {
     static func westernRegexps(_ line: [Unicode.Scalar], padded: Bool = false, normalizingSpaces: Bool = true) -> [Unicode.Scalar] {
         // ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "; the padding spaces are in the class, so each becomes "   ".
         let spaced = spacingOut(line, where: isMtevalPunctuation, padded: padded)
-        let periodOrComma: (Unicode.Scalar) -> Bool = { $0 == "." || $0 == "," }
-        let digit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
         // ([^0-9])([\.,]) -> "\1 \2 ": a period or comma unless a digit precedes it.
         // (Each substitution is skipped when the line lacks the code point it needs: most lack some.)
         var text = spaced
-        if text.contains(where: periodOrComma) {
-            text = substitutingPairs(in: text, first: { !digit($0) }, second: periodOrComma, .spaceAfterEach)
+        if text.contains(where: isPeriodOrComma) {
+            text = substitutingPairs(in: text, first: { !isDigit($0) }, second: { isPeriodOrComma($0) }, .spaceAfterEach)
             // ([\.,])([^0-9]) -> " \1 \2": a period or comma unless a digit follows it.
-            text = substitutingPairs(in: text, first: periodOrComma, second: { !digit($0) }, .spaceBeforeEach)
+            text = substitutingPairs(in: text, first: { isPeriodOrComma($0) }, second: { !isDigit($0) }, .spaceBeforeEach)
         }
         // ([0-9])(-) -> "\1 \2 ": a dash after a digit.
-        if text.contains("-") { text = substitutingPairs(in: text, first: digit, second: { $0 == "-" }, .spaceAfterEach) }
+        if text.contains("-") { text = substitutingPairs(in: text, first: { isDigit($0) }, second: { $0 == "-" }, .spaceAfterEach) }
         return normalizingSpaces ? PythonUnicode.normalizeSpaces(text) : text
     }
+
+    @inline(__always) static func isPeriodOrComma(_ scalar: Unicode.Scalar) -> Bool { scalar == "." || scalar == "," }
+    /// `[0-9]`: ASCII digits only.
+    @inline(__always) static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value &- 0x30 < 10 }
 
     /// The class `[\{-\~\[-\` -\&\(-\+\:-\@\/]`: ASCII punctuation and the space, less `'`, `,`, `-` and `.`.
     static func isMtevalPunctuation(_ scalar: Unicode.Scalar) -> Bool {
