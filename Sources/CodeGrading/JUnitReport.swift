@@ -97,11 +97,17 @@ public struct JUnitReport: Sendable, Equatable {
         return try parse(bytes[0..<filled], limits: limits)
     }
 
-    /// "1,234.5" → 1234.5; "1e-3"; "0.5s"; anything else nil.
+    /// "1,234.5" → 1234.5; "1e-3"; "0.5s"; anything else nil. (On bytes: Foundation's trimming
+    /// and replacing were a quarter of a large report's parse.)
     public static func seconds(_ text: String) -> Double? {
-        var cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-        if cleaned.hasSuffix("s") { cleaned.removeLast() }
-        guard let value = Double(cleaned), value.isFinite, value >= 0 else { return nil }
+        var bytes = Array(text.utf8.filter { $0 != UInt8(ascii: ",") })
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        if bytes.last == UInt8(ascii: "s") { bytes.removeLast() }
+        guard start < bytes.count, let value = Double(String(decoding: bytes[start...], as: UTF8.self)), value.isFinite, value >= 0 else {
+            return nil
+        }
         return value
     }
 }
@@ -189,16 +195,18 @@ private final class SAXReader {
 
     func start(_ localname: UnsafePointer<xmlChar>?, _ attributeCount: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard problem == nil, let localname else { return }
-        let name = String(cString: localname)
         depth += 1
         if depth > limits.depth { return fail("the report nests deeper than \(limits.depth) elements") }
         if depth == 1 {
+            let name = String(cString: localname)
             guard name == "testsuites" || name == "testsuite" else {
                 return fail("the root element is <\(name.prefix(40))>, not <testsuites> or <testsuite>")
             }
             root = name
         }
         if textDepth != nil { return }
+        // Names compared as bytes: no String per element.
+        let name = Self.known(localname).description
         switch name {
         case "testsuite":
             suites.append((depth, attribute("name", attributeCount, attributes, limit: limits.nameBytes)))
@@ -226,10 +234,16 @@ private final class SAXReader {
         }
     }
 
+    /// The element names the reader acts on, or "" for any other.
+    static func known(_ name: UnsafePointer<xmlChar>) -> StaticString {
+        for candidate: StaticString in ["testcase", "failure", "error", "skipped", "testsuite"] where equals(name, candidate) { return candidate }
+        return ""
+    }
+
     func end() {
         guard problem == nil else { return }
         if let textDepth, depth == textDepth {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Self.trimmed(text)
             openCase?.value.message = trimmed.isEmpty ? nil : trimmed
             self.textDepth = nil
         }
@@ -241,13 +255,21 @@ private final class SAXReader {
         depth -= 1
     }
 
+    /// Without leading and trailing white space (Unicode's, as Foundation's trimming had it).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex { !$0.properties.isWhitespace }!
+        return String(scalars[first...last])
+    }
+
     func characters(_ bytes: UnsafePointer<xmlChar>?, _ length: Int32) {
         guard problem == nil, textDepth != nil, let bytes, text.utf8.count < limits.messageBytes else { return }
         let room = limits.messageBytes - text.utf8.count
         text += Self.prefix(UnsafeBufferPointer(start: bytes, count: Int(length)), bytes: room)
     }
 
-    func attribute(_ wanted: String, _ count: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, limit: Int) -> String? {
+    func attribute(_ wanted: StaticString, _ count: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, limit: Int) -> String? {
         guard let attributes else { return nil }
         // Five pointers per attribute: localname, prefix, URI, value start, value end.
         for index in 0..<Int(count) {
@@ -267,6 +289,9 @@ private final class SAXReader {
     }
 }
 
-private func equals(_ a: UnsafePointer<xmlChar>, _ b: String) -> Bool {
-    b.withCString { xmlStrEqual(a, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) != 0 }
+/// A NUL-terminated name from libxml2 against a literal, without making a String.
+private func equals(_ a: UnsafePointer<xmlChar>, _ b: StaticString) -> Bool {
+    let count = b.utf8CodeUnitCount
+    return strncmp(UnsafeRawPointer(a).assumingMemoryBound(to: CChar.self), UnsafeRawPointer(b.utf8Start).assumingMemoryBound(to: CChar.self), count) == 0
+        && a[count] == 0
 }
