@@ -29,7 +29,9 @@ public struct SacreBLEU: Sendable {
         scalars.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars { scalars.append(scalar) }
         if lowercase { scalars = PythonUnicode.lower(scalars) }
-        return tokenizer.tokenize(PythonUnicode.rstrip(scalars), normalizingSpaces: normalizingSpaces)
+        // rstrip() in place, without the copy PythonUnicode.rstrip makes.
+        while let last = scalars.last, PythonUnicode.isSpace(last) { scalars.removeLast() }
+        return tokenizer.tokenize(scalars, normalizingSpaces: normalizingSpaces)
     }
 
     /// One segment's statistics against its references (the lines are split into tokens there,

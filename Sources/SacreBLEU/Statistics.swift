@@ -83,44 +83,45 @@ public struct SegmentStatistics: Equatable, Sendable {
         var keys = [[UInt64]](repeating: [], count: order)
         let longest = min(order, tokens.count)
         guard longest >= 1 else { return keys }
-        var previous = tokens.map { UInt64(UInt32(bitPattern: $0)) }
-        keys[0] = Self.sorted(previous)
-        guard longest >= 2 else { return keys }
-        for n in 2...longest {
-            let count = tokens.count - n + 1
-            var current: [UInt64]
-            if table == nil {
-                current = [UInt64](unsafeUninitializedCapacity: count) { out, written in
-                    tokens.withUnsafeBufferPointer { tokens in
-                        for start in 0..<count { out[start] = previous[start] << 16 | UInt64(UInt32(bitPattern: tokens[start + n - 1])) }
+        keys[0] = tokens.map { UInt64(UInt32(bitPattern: $0)) }
+        // Order n is made from order n-1 unsorted; each order is sorted in place once the next is made.
+        if longest >= 2 {
+            for n in 2...longest {
+                let count = tokens.count - n + 1
+                let previous = keys[n - 2]
+                if table == nil {
+                    keys[n - 1] = [UInt64](unsafeUninitializedCapacity: count) { out, written in
+                        tokens.withUnsafeBufferPointer { tokens in
+                            for start in 0..<count { out[start] = previous[start] << 16 | UInt64(UInt32(bitPattern: tokens[start + n - 1])) }
+                        }
+                        written = count
                     }
-                    written = count
-                }
-            } else {
-                current = []
-                current.reserveCapacity(count)
-                for start in 0..<count {
-                    let pair = previous[start] << 32 | UInt64(UInt32(bitPattern: tokens[start + n - 1]))
-                    if let known = table![pair] {
-                        current.append(known)
-                    } else {
-                        let key = UInt64(table!.count)
-                        table![pair] = key
-                        current.append(key)
+                } else {
+                    var current: [UInt64] = []
+                    current.reserveCapacity(count)
+                    for start in 0..<count {
+                        let pair = previous[start] << 32 | UInt64(UInt32(bitPattern: tokens[start + n - 1]))
+                        if let known = table![pair] {
+                            current.append(known)
+                        } else {
+                            let key = UInt64(table!.count)
+                            table![pair] = key
+                            current.append(key)
+                        }
                     }
+                    keys[n - 1] = current
                 }
+                Self.sort(&keys[n - 2])
             }
-            keys[n - 1] = Self.sorted(current)
-            previous = current
         }
+        Self.sort(&keys[longest - 1])
         return keys
     }
 
     /// Insertion sort for the short lists of a sentence's n-grams, the standard sort beyond.
-    static func sorted(_ keys: [UInt64]) -> [UInt64] {
-        guard keys.count <= 48 else { return keys.sorted() }
-        var out = keys
-        out.withUnsafeMutableBufferPointer { buffer in
+    static func sort(_ keys: inout [UInt64]) {
+        guard keys.count <= 48 else { return keys.sort() }
+        keys.withUnsafeMutableBufferPointer { buffer in
             for i in 1..<max(1, buffer.count) {
                 let key = buffer[i]
                 var j = i - 1
@@ -131,7 +132,6 @@ public struct SegmentStatistics: Equatable, Sendable {
                 buffer[j + 1] = key
             }
         }
-        return out
     }
 
     /// Σ over distinct keys of min(count in hypothesis, count in reference), both lists sorted.

@@ -69,20 +69,111 @@ public enum Tokenizer: String, CaseIterable, Sendable {
 
     /// tokenizer_re.py's TokenizerRegexp, shared by 13a and zh; `[0-9]` there is ASCII digits only.
     /// `padded`: the line as if written `" " + line + " "` (13a does so; zh does not).
+    ///
+    /// Its four `re.sub` calls run as one pass (`RegexpStages`): each pair substitution holds back
+    /// one code point, the possible first of a pair, and passes on what it has decided; as re.sub,
+    /// it finds matches left to right without overlap, so the stages compose as the calls do. (One
+    /// pass instead of four was a seventh of a corpus score.)
     static func westernRegexps(_ line: [Unicode.Scalar], padded: Bool = false, normalizingSpaces: Bool = true) -> [Unicode.Scalar] {
-        // ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "; the padding spaces are in the class, so each becomes "   ".
-        let spaced = spacingOut(line, where: isMtevalPunctuation, padded: padded)
-        // ([^0-9])([\.,]) -> "\1 \2 ": a period or comma unless a digit precedes it.
-        // (Each substitution is skipped when the line lacks the code point it needs: most lack some.)
-        var text = spaced
-        if text.contains(where: isPeriodOrComma) {
-            text = substitutingPairs(in: text, first: { !isDigit($0) }, second: { isPeriodOrComma($0) }, .spaceAfterEach)
-            // ([\.,])([^0-9]) -> " \1 \2": a period or comma unless a digit follows it.
-            text = substitutingPairs(in: text, first: { isPeriodOrComma($0) }, second: { !isDigit($0) }, .spaceBeforeEach)
+        let text = line.withUnsafeBufferPointer { source in
+            // Each stage at most doubles what it is given, the spacing triples it: 24 times at worst.
+            [Unicode.Scalar](unsafeUninitializedCapacity: (source.count + 2) * 24) { out, written in
+                var stages = RegexpStages(out: out.baseAddress!)
+                if padded { stages.input(" ") }
+                for scalar in source { stages.input(scalar) }
+                if padded { stages.input(" ") }
+                stages.finish()
+                written = stages.count
+            }
         }
-        // ([0-9])(-) -> "\1 \2 ": a dash after a digit.
-        if text.contains("-") { text = substitutingPairs(in: text, first: { isDigit($0) }, second: { $0 == "-" }, .spaceAfterEach) }
         return normalizingSpaces ? PythonUnicode.normalizeSpaces(text) : text
+    }
+
+    /// The regexps of tokenizer_re.py, in order, each as a stage writing into the next.
+    struct RegexpStages {
+        let out: UnsafeMutablePointer<Unicode.Scalar>
+        var count = 0
+        var heldA: Unicode.Scalar?
+        var heldB: Unicode.Scalar?
+        var heldC: Unicode.Scalar?
+
+        /// `([\{-\~\[-\` -\&\(-\+\:-\@\/])` -> `" \1 "`.
+        @inline(__always) mutating func input(_ scalar: Unicode.Scalar) {
+            if isMtevalPunctuation(scalar) {
+                a(" ")
+                a(scalar)
+                a(" ")
+            } else {
+                a(scalar)
+            }
+        }
+
+        /// `([^0-9])([\.,])` -> `"\1 \2 "`: a period or comma unless a digit precedes it.
+        @inline(__always) mutating func a(_ next: Unicode.Scalar) {
+            // Most code points can start or end no match anywhere: with neither the new one nor the
+            // one B holds a period, comma or dash, A, B and C each pass on what they hold (see b, c).
+            if !Self.pairs(next), !(heldB.map(Self.pairs) ?? false) {
+                if let held = heldA {
+                    if let heldB {
+                        if let heldC { put(heldC) }
+                        heldC = heldB
+                    }
+                    heldB = held
+                }
+                heldA = next
+                return
+            }
+            if let held = heldA {
+                if !isDigit(held) && isPeriodOrComma(next) {
+                    heldA = nil
+                    b(held); b(" "); b(next); b(" ")
+                    return
+                }
+                b(held)
+            }
+            heldA = next
+        }
+
+        /// `([\.,])([^0-9])` -> `" \1 \2"`: a period or comma unless a digit follows it.
+        @inline(__always) mutating func b(_ next: Unicode.Scalar) {
+            if let held = heldB {
+                if isPeriodOrComma(held) && !isDigit(next) {
+                    heldB = nil
+                    c(" "); c(held); c(" "); c(next)
+                    return
+                }
+                c(held)
+            }
+            heldB = next
+        }
+
+        /// `([0-9])(-)` -> `"\1 \2 "`: a dash after a digit.
+        @inline(__always) mutating func c(_ next: Unicode.Scalar) {
+            if let held = heldC {
+                if isDigit(held) && next == "-" {
+                    heldC = nil
+                    put(held); put(" "); put(next); put(" ")
+                    return
+                }
+                put(held)
+            }
+            heldC = next
+        }
+
+        /// A period, comma or dash: the code points that the three pair patterns need.
+        @inline(__always) static func pairs(_ scalar: Unicode.Scalar) -> Bool { scalar == "." || scalar == "," || scalar == "-" }
+
+        @inline(__always) mutating func put(_ scalar: Unicode.Scalar) {
+            out[count] = scalar
+            count += 1
+        }
+
+        /// The end of the line: what each stage holds goes on, in order.
+        mutating func finish() {
+            if let held = heldA { heldA = nil; b(held) }
+            if let held = heldB { heldB = nil; c(held) }
+            if let held = heldC { heldC = nil; put(held) }
+        }
     }
 
     @inline(__always) static func isPeriodOrComma(_ scalar: Unicode.Scalar) -> Bool { scalar == "." || scalar == "," }
