@@ -204,3 +204,75 @@ struct JudgeProviderTests {
         #expect(asked.count == 4 && asked.allSatisfy { $0.prompt == "What is the capital of France?" && $0.model?.hasPrefix("fake;text=") == true })
     }
 }
+
+/// A scorer's provider calls wait in the run's admission as its requests do (ABI 1.2 provider
+/// service): the embedder's concurrency and the budget hold for them.
+struct ProviderServiceAdmissionTests {
+    static func suite(_ server: FakeProviderServer, embedder: String, tests: Int) -> String {
+        let names = (0..<tests).map { "  - {name: t\($0), prompt: \"text \($0)\", expected: \"text \($0)\"}" }.joined(separator: "\n")
+        return """
+            version: 1
+            name: admission
+            providers:
+              - {id: p, plugin: mock, model: m, options: {mode: echo}}
+              - {id: emb, plugin: openai, model: "fake;dims=24;ttft=100;input_tokens=50", base_url: "\(server.baseURL)", api_key_env: FAKE_PROVIDER_KEY, under_test: false\(embedder)}
+            defaults:
+              scorers: [{scorer: embedding_cosine, options: {embedder: emb}}]
+            tests:
+            \(names)
+            """
+    }
+
+    static func embeddingOverlap(_ server: FakeProviderServer) -> Int {
+        ProviderConcurrencyTests.peakOverlap(server.records().filter { $0.path.hasSuffix("/embeddings") }, model: "fake;dims=24;ttft=100;input_tokens=50")
+    }
+
+    /// Four scorer threads want the embedder at once; its `concurrency: 1` lets one call at a time
+    /// reach the server. Without the limit the same run overlaps them, so the test can tell.
+    @Test func theEmbeddersConcurrencyHoldsForScorersCalls() throws {
+        let limited = try FakeProviderServer(api: .openai)
+        let (run, _, _) = try runSuite(Self.suite(limited, embedder: ", concurrency: 1", tests: 8), environment: EmbeddingCosineTests.key, concurrency: 4)
+        #expect(run.results.count == 8 && run.results.allSatisfy { $0.scores.first?.error == nil })
+        #expect(Self.embeddingOverlap(limited) == 1)
+
+        let free = try FakeProviderServer(api: .openai)
+        let (open, _, _) = try runSuite(Self.suite(free, embedder: "", tests: 8), environment: EmbeddingCosineTests.key, concurrency: 4)
+        #expect(open.results.count == 8)
+        #expect(Self.embeddingOverlap(free) >= 2, "without a limit, the scorer threads call at once")
+    }
+
+    /// The embedder's `rate_limit: {rpm: 1200}` spaces the scorers' calls 50 ms apart (a bucket of
+    /// one request), however many scorer threads want it at once.
+    @Test func theEmbeddersRateLimitSpacesScorersCalls() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let (run, _, _) = try runSuite(Self.suite(server, embedder: ", rate_limit: {rpm: 1200}", tests: 6), environment: EmbeddingCosineTests.key,
+                                       concurrency: 4)
+        #expect(run.results.count == 6 && run.results.allSatisfy { $0.scores.first?.error == nil })
+        let starts = server.records().filter { $0.path.hasSuffix("/embeddings") }.map(\.requestStartNs).sorted()
+        #expect(starts.count == 6)
+        let gapsMs = zip(starts.dropFirst(), starts).map { Double($0 - $1) / 1e6 }
+        // A wait only grows on a busy machine; 45 leaves the bucket's own rounding room.
+        #expect(gapsMs.allSatisfy { $0 >= 45 }, "\(gapsMs)")
+    }
+
+    /// The embedder costs $0.05 a call (50 tokens at $1,000 per million; each call is estimated at
+    /// $0.004, its two texts at four bytes a token); under a $0.102 budget two calls are made, the
+    /// third would pass it ($0.10 spent + $0.004): its score says so, no further call reaches the
+    /// server, and the run stops as budget_stopped having spent exactly the two calls.
+    @Test func scorersCallsCountAgainstTheBudgetAndStopTheRunAtIt() throws {
+        let server = try FakeProviderServer(api: .openai)
+        let prices = try PriceTable.parse("""
+            version: 1
+            prices:
+              - {plugin: openai, model: "fake;dims=24;ttft=100;input_tokens=50", effective: 2024-01-01, input: 1000, output: 0, source: test}
+            """, path: "prices.yaml")
+        let (run, _, _) = try runSuite(Self.suite(server, embedder: "", tests: 4), environment: EmbeddingCosineTests.key,
+                                       settings: RunSettings(concurrency: 1, budgetUSD: 0.102), prices: prices)
+        let scores = run.results.compactMap { $0.scores.first }
+        #expect(scores.count(where: { $0.value != nil }) == 2)
+        #expect(scores.filter { $0.value == nil }.allSatisfy { $0.error?.contains("not sent: the budget of $0.10 would be passed: $0.10 spent") == true }, "\(scores.map(\.error))")
+        #expect(server.records().filter { $0.path.hasSuffix("/embeddings") }.count == 2)
+        #expect(run.run.status == .budgetStopped)
+        #expect(abs(run.counts.spentUSD - 0.10) < 1e-12)
+    }
+}

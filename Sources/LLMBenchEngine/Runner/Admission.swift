@@ -15,6 +15,12 @@ struct RequestEstimate: Sendable {
 
     var tokens: Double { Double(inputTokens + outputBound) }
 
+    init(inputTokens: Int, outputBound: Int, costUSD: Double?) {
+        self.inputTokens = inputTokens
+        self.outputBound = outputBound
+        self.costUSD = costUSD
+    }
+
     /// The prompt is counted as a result's input would be when the provider reports none
     /// (`TokenCounts.countInput`: the tokenizer when there is one, the chat template included).
     init(test: TestCase, provider: ProviderConfig, tokenizer: BPETokenizer? = nil, price: PriceEntry?) {
@@ -75,7 +81,7 @@ final class Scheduler: @unchecked Sendable {
     }
 
     /// One provider's queue and limits.
-    private final class Lane {
+    fileprivate final class Lane {
         let id: String
         var pending: [Plan.Item] = []
         var head = 0
@@ -113,6 +119,9 @@ final class Scheduler: @unchecked Sendable {
 
     private let condition = NSCondition()
     private let lanes: [Lane]
+    /// Every lane by provider id: the providers under test (whose index is `Plan.Item.provider`),
+    /// then those only scorers call (`under_test: false`).
+    private let laneByID: [String: Lane]
     private let keyOf: (Plan.Item) -> ItemKey
     private let estimateOf: (Plan.Item) -> RequestEstimate
     private let context: RunContext
@@ -133,6 +142,7 @@ final class Scheduler: @unchecked Sendable {
     {
         let now = MonotonicClock.nowNs()
         lanes = settings.map { Lane($0, nowNs: now) }
+        laneByID = Dictionary(lanes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for item in items {
             lanes[item.provider].pending.append(item)
             if item.warmup { lanes[item.provider].warmupsLeft += 1 }
@@ -287,20 +297,7 @@ final class Scheduler: @unchecked Sendable {
         // A retry gives back what its attempt set aside; a final attempt keeps it until its cost
         // is counted (`completed`), so no request is admitted against money already spent.
         if retryInMs != nil { release(job, lane: lane) }
-        if let error, error.kind == .rateLimited {
-            if job.admittedNs >= lane.lastDecreaseNs {
-                lane.limit = max(1, lane.limit / 2)
-                lane.lastDecreaseNs = now
-                lane.successesSinceChange = 0
-            }
-            if let after = error.retryAfterMs, after > 0 { lane.pausedUntilNs = max(lane.pausedUntilNs, now + UInt64(after) * 1_000_000) }
-        } else if error == nil {
-            lane.successesSinceChange += 1
-            if lane.limit < lane.maxLimit && lane.successesSinceChange >= lane.limit {
-                lane.limit += 1
-                lane.successesSinceChange = 0
-            }
-        }
+        adapt(lane, admittedNs: job.admittedNs, error: error, now: now)
         if let retryInMs {
             job.readyAtNs = now + UInt64(max(0, retryInMs) * 1_000_000)
             let place = lane.retries.firstIndex { $0.readyAtNs > job.readyAtNs } ?? lane.retries.count
@@ -320,6 +317,33 @@ final class Scheduler: @unchecked Sendable {
         release(job, lane: lane)
         if job.item.warmup { lane.warmupsLeft -= 1 }
         if let tokens, !job.log.isEmpty { lane.tokens?.settle(job.estimate.tokens - Double(tokens)) }
+        for raised in spend(costUSD, lane: lane) { alert(raised) }
+        condition.broadcast()
+    }
+
+    /// Halves the provider's concurrency on a 429 (once per burst: not for attempts admitted before
+    /// the last halving) and pauses it for a Retry-After; one more after as many successes as the
+    /// current limit. Under the lock.
+    private func adapt(_ lane: Lane, admittedNs: UInt64, error: RequestError?, now: UInt64) {
+        if let error, error.kind == .rateLimited {
+            if admittedNs >= lane.lastDecreaseNs {
+                lane.limit = max(1, lane.limit / 2)
+                lane.lastDecreaseNs = now
+                lane.successesSinceChange = 0
+            }
+            if let after = error.retryAfterMs, after > 0 { lane.pausedUntilNs = max(lane.pausedUntilNs, now + UInt64(after) * 1_000_000) }
+        } else if error == nil {
+            lane.successesSinceChange += 1
+            if lane.limit < lane.maxLimit && lane.successesSinceChange >= lane.limit {
+                lane.limit += 1
+                lane.successesSinceChange = 0
+            }
+        }
+    }
+
+    /// Counts money spent against the run's and the provider's budgets; the alerts it passes, in
+    /// order. Under the lock.
+    private func spend(_ costUSD: Double?, lane: Lane) -> [BudgetAlert] {
         var alerts: [BudgetAlert] = []
         if let costUSD, costUSD > 0 {
             spentUSD += costUSD
@@ -337,14 +361,92 @@ final class Scheduler: @unchecked Sendable {
                 }
             }
         }
-        for raised in alerts { alert(raised) }
-        condition.broadcast()
+        return alerts
     }
 
     private func release(_ job: Job, lane: Lane) {
         reservedUSD -= job.reservedUSD
         lane.reservedUSD -= job.reservedUSD
         job.reservedUSD = 0
+    }
+
+    // MARK: The provider service: scorers' calls to a provider of the suite
+
+    /// One admitted service call, to be given back with `serviceCallEnded`.
+    struct ServiceTicket {
+        fileprivate let lane: Lane
+        fileprivate let reservedUSD: Double
+        fileprivate let tokens: Double
+        fileprivate let admittedNs: UInt64
+    }
+
+    /// A scorer's call to a provider (ABI 1.2 provider service) waits here as the run's requests
+    /// do: for a slot of the provider's concurrency, its request and token buckets, a Retry-After
+    /// pause, and room in the run's and the provider's budgets. It holds no request worker (scorers
+    /// that call providers are slow scorers, run off the workers). Fails when the run is cancelled
+    /// or a budget would be passed; a budget refusal stops the run (or the provider) as a request's
+    /// would, since what scorers spend is spent.
+    func admitServiceCall(providerID: String, estimate: RequestEstimate) -> Result<ServiceTicket, RequestError> {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let lane = laneByID[providerID] else {
+            // Not a provider of this run: the service already refused it; nothing to limit.
+            return .failure(RequestError(kind: .notFound, message: "provider '\(providerID)' has no place in this run's scheduler"))
+        }
+        while true {
+            if context.isCancelled { return .failure(RequestError(kind: .cancelled, message: "the run was cancelled")) }
+            if let reason = stopReason ?? lane.stopped {
+                return .failure(RequestError(kind: .invalidRequest, message: "not sent: \(reason)"))
+            }
+            let now = MonotonicClock.nowNs()
+            var wakeAtNs = UInt64.max
+            if lane.inFlight >= lane.limit {
+                // A slot frees at attemptEnded/serviceCallEnded, which broadcast.
+            } else if now < lane.pausedUntilNs {
+                wakeAtNs = lane.pausedUntilNs
+            } else {
+                let waitNs = max(lane.requests?.waitNs(for: 1, nowNs: now) ?? 0, lane.tokens?.waitNs(for: estimate.tokens, nowNs: now) ?? 0)
+                if waitNs > 0 {
+                    wakeAtNs = now + waitNs
+                } else if let refusal = budgetRefusal(lane, estimate) {
+                    if !refusal.wait {
+                        if refusal.wholeRun { stopReason = refusal.reason } else { lane.stopped = refusal.reason }
+                        condition.broadcast()
+                        return .failure(RequestError(kind: .invalidRequest, message: "not sent: \(refusal.reason)"))
+                    }
+                } else {
+                    lane.requests?.take(1, nowNs: now)
+                    lane.tokens?.take(estimate.tokens, nowNs: now)
+                    let reserved = estimate.costUSD ?? 0
+                    reservedUSD += reserved
+                    lane.reservedUSD += reserved
+                    lane.inFlight += 1
+                    return .success(ServiceTicket(lane: lane, reservedUSD: reserved, tokens: estimate.tokens, admittedNs: now))
+                }
+            }
+            if wakeAtNs == UInt64.max {
+                condition.wait()
+            } else {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wakeAtNs - min(wakeAtNs, now)) / 1e9))
+            }
+        }
+    }
+
+    /// A service call's attempt ended: its slot is free, a 429 adapts the provider's concurrency
+    /// and a Retry-After pauses it (as for the run's requests), its cost counts against the budgets
+    /// and its real token count settles the token bucket. Alerts it raises go to `alert`.
+    func serviceCallEnded(_ ticket: ServiceTicket, error: RequestError?, costUSD: Double?, tokens: Int?, alert: (BudgetAlert) -> Void) {
+        let now = MonotonicClock.nowNs()
+        condition.lock()
+        defer { condition.unlock() }
+        let lane = ticket.lane
+        lane.inFlight -= 1
+        reservedUSD -= ticket.reservedUSD
+        lane.reservedUSD -= ticket.reservedUSD
+        adapt(lane, admittedNs: ticket.admittedNs, error: error, now: now)
+        if let tokens { lane.tokens?.settle(ticket.tokens - Double(tokens)) }
+        for raised in spend(costUSD, lane: lane) { alert(raised) }
+        condition.broadcast()
     }
 
     /// Rate-limit waits since the last call, for the observers.

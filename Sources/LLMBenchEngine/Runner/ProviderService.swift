@@ -45,19 +45,35 @@ enum ProviderService {
         }
         let policy = provider.config.retry
         let deadlineNs = MonotonicClock.nowNs() + UInt64(policy.deadlineMs) * 1_000_000
+        let admission = run.serviceAdmission
+        let estimate = Self.estimate(kind, requestJSON, price: provider.price)
         var attempts = 0
         while true {
             attempts += 1
+            // During a run each attempt waits in the run's admission, as the run's requests do.
+            var ticket: Scheduler.ServiceTicket?
+            if let admission {
+                switch admission.scheduler.admitServiceCall(providerID: providerID, estimate: estimate) {
+                case .success(let admitted): ticket = admitted
+                case .failure(var refusal):
+                    refusal.message = "provider '\(providerID)': " + refusal.message
+                    return .failure(refusal)
+                }
+            }
             let outcome = kind == .embed
                 ? provider.instance.embed(requestJSON: requestJSON, timeouts: provider.config.timeouts, run: run)
                 : provider.instance.complete(requestJSON: requestJSON, timeouts: provider.config.timeouts, run: run)
+            let reported: Usage?
+            switch kind {
+            case .embed: reported = outcome.resultJSON.flatMap { try? JSONValue.parse($0) }?["usage"].flatMap(Usage.init(json:))
+            case .complete: reported = outcome.usageJSON.flatMap { try? JSONValue.parse($0) }.flatMap(Usage.init(json:))
+            }
+            if let admission, let ticket {
+                admission.scheduler.serviceCallEnded(ticket, error: outcome.failure, costUSD: reported.flatMap { provider.price?.costUSD($0) },
+                                                     tokens: reported.map { $0.inputTokens + $0.outputTokens }, alert: admission.alert)
+            }
             guard var error = outcome.failure else {
                 // The call's usage, priced at the run's price for that provider: scoring cost.
-                let reported: Usage?
-                switch kind {
-                case .embed: reported = outcome.resultJSON.flatMap { try? JSONValue.parse($0) }?["usage"].flatMap(Usage.init(json:))
-                case .complete: reported = outcome.usageJSON.flatMap { try? JSONValue.parse($0) }.flatMap(Usage.init(json:))
-                }
                 usage.add(reported, price: provider.price)
                 if kind == .embed, let store = run.embeddingCache {
                     return remembered(outcome, inputs: inputs, cached: cached, store: store, provider: provider.config, providerID: providerID)
@@ -121,6 +137,25 @@ enum ProviderService {
             if let usage = outcome.usageJSON, let value = try? JSONValue.parse(usage) { object["usage"] = value }
             return .success(Array(JSONValue.object(object).jsonText.utf8))
         }
+    }
+
+    /// What a call is expected to take, for the budget and the token bucket: its texts at four
+    /// bytes a token (no tokenizer is at hand for an embedder), and for a completion the output
+    /// bound its options set, else `RequestEstimate.defaultOutputBound`.
+    static func estimate(_ kind: Kind, _ request: [UInt8], price: PriceEntry?) -> RequestEstimate {
+        let object = (try? JSONValue.parse(String(decoding: request, as: UTF8.self)))?.objectValue ?? [:]
+        let texts: [String]
+        var outputBound = 0
+        switch kind {
+        case .embed:
+            texts = object["inputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        case .complete:
+            texts = object["messages"]?.arrayValue?.compactMap { $0["content"]?.stringValue } ?? []
+            outputBound = TokenCounts.outputLimit(object["options"]?.objectValue ?? [:]) ?? RequestEstimate.defaultOutputBound
+        }
+        let inputTokens = texts.reduce(0) { $0 + ($1.utf8.count + 3) / 4 }
+        return RequestEstimate(inputTokens: inputTokens, outputBound: outputBound,
+                               costUSD: price?.costUSD(Usage(inputTokens: inputTokens, outputTokens: outputBound, estimated: true)))
     }
 
     /// The texts without a stored embedding, each once, in order.

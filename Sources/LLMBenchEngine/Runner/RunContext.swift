@@ -117,6 +117,14 @@ public final class RunContext: @unchecked Sendable {
 
     func serviceProvider(id: String) -> PreparedRun.Provider? { services.withLock { $0[id] } }
 
+    /// Where the provider service's calls wait to be admitted (the run's scheduler: concurrency,
+    /// rate limits, budget) while the run's requests are being sent; nil outside (llmbench score).
+    private let admission = Mutex<(scheduler: Scheduler, alert: @Sendable (BudgetAlert) -> Void)?>(nil)
+    func useServiceAdmission(_ scheduler: Scheduler?, alert: @escaping @Sendable (BudgetAlert) -> Void) {
+        admission.withLock { $0 = scheduler.map { ($0, alert) } }
+    }
+    var serviceAdmission: (scheduler: Scheduler, alert: @Sendable (BudgetAlert) -> Void)? { admission.withLock { $0 } }
+
     /// Where the provider service keeps embeddings between runs (the run's store); set before any call.
     private(set) var embeddingCache: (any ResultStore)?
     func useEmbeddingCache(_ store: any ResultStore) { embeddingCache = store }

@@ -54,8 +54,12 @@ public struct Runner {
         for (index, cached) in cachedAnswers.sorted(by: { $0.key < $1.key }) { stages.finishCached(plan.items[index], answer: cached) }
 
         let toSend = cachedAnswers.isEmpty ? plan.items : plan.items.indices.filter { cachedAnswers[$0] == nil }.map { plan.items[$0] }
+        // A lane for every provider under test (in their order: an item's `provider` is its index),
+        // then for those only scorers call, whose calls wait in admission too.
+        let underTest = Set(prepared.providers.map(\.config.id))
+        let laneProviders = prepared.providers + prepared.serviceProviders.filter { !underTest.contains($0.config.id) }
         let scheduler = Scheduler(
-            items: toSend, lanes: prepared.providers.map { provider in
+            items: toSend, lanes: laneProviders.map { provider in
                 Scheduler.LaneSettings(
                     id: provider.config.id,
                     concurrency: min(settings.concurrency, settings.providerConcurrency[provider.config.id] ?? provider.config.concurrency ?? settings.concurrency),
@@ -64,6 +68,11 @@ public struct Runner {
             },
             budgetUSD: settings.budgetUSD, alertFractions: settings.budgetAlerts, spentBeforeUSD: spentBeforeUSD,
             spentBeforeByProvider: spentBefore, context: context, key: prepared.key(of:), estimate: prepared.estimate(of:))
+        context.useServiceAdmission(scheduler) { alert in
+            stages.alerts.withLock { $0.append(alert) }
+            for observer in context.observers { observer.budgetAlert(alert) }
+        }
+        defer { context.useServiceAdmission(nil, alert: { _ in }) }
         WorkerThreads.run(count: min(settings.concurrency, max(1, toSend.count))) { _ in
             while let work = scheduler.next() {
                 switch work {
