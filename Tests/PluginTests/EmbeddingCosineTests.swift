@@ -62,6 +62,26 @@ struct EmbeddingCosineTests {
         #expect(server.records().allSatisfy { $0.path.hasSuffix("/embeddings") }, "the embedder got no test")
     }
 
+    /// Gemini as the embedder: the gemini plugin against the loopback fake of its API
+    /// (`:batchEmbedContents`, key in `x-goog-api-key`) gives the same cosines as the OpenAI one,
+    /// since the fake makes the same vector for a text whichever API serves it.
+    @Test func geminiEmbedsThroughItsOwnAPI() throws {
+        let server = try FakeProviderServer(api: .gemini)
+        let yaml = Self.suite(server).replacingOccurrences(of: "plugin: openai", with: "plugin: gemini")
+        let (run, _, _) = try runSuite(yaml, environment: Self.key)
+        #expect(run.results.count == 2)
+        for (name, references) in [("one", ["a cat was sitting", "the cat sat"]), ("two", ["green grass"])] {
+            let result = try #require(run.results.first { $0.test == name })
+            let score = try #require(result.scores.first)
+            #expect(score.error == nil, "\(score.error ?? "")")
+            let best = Self.expectedCosines(output: result.output, references: references).max()!
+            #expect(abs(try #require(score.value) - max(0, best)) < 1e-9)
+        }
+        let calls = server.records()
+        #expect(calls.count == 2 && calls.allSatisfy { $0.path.contains(":batchEmbedContents") && $0.status == 200 }, "\(calls.map(\.path))")
+        #expect(calls.allSatisfy { $0.headers["x-goog-api-key"] == "fake-key-123" })
+    }
+
     @Test func anEmbedderTheSuiteLacksIsAScorerErrorNamingTheProvidersItHas() throws {
         let server = try FakeProviderServer(api: .openai)
         let (run, _, _) = try runSuite(Self.suite(server, embedder: "nope"), environment: Self.key)
