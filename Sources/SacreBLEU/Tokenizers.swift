@@ -91,42 +91,54 @@ public enum Tokenizer: String, CaseIterable, Sendable {
 
     /// The regexps of tokenizer_re.py, in order, each as a stage writing into the next.
     struct RegexpStages {
-        let out: UnsafeMutablePointer<Unicode.Scalar>
+        /// Code points as their values; `none` marks a stage holding nothing (no code point is it).
+        let out: UnsafeMutablePointer<UInt32>
         var count = 0
-        var heldA: Unicode.Scalar?
-        var heldB: Unicode.Scalar?
-        var heldC: Unicode.Scalar?
+        var heldA = none
+        var heldB = none
+        var heldC = none
+        static let none = UInt32.max
+
+        init(out: UnsafeMutablePointer<Unicode.Scalar>) {
+            // Unicode.Scalar is its UInt32 value.
+            self.out = UnsafeMutableRawPointer(out).assumingMemoryBound(to: UInt32.self)
+        }
+
+        static let space = UInt32(0x20), period = UInt32(0x2E), comma = UInt32(0x2C), dash = UInt32(0x2D)
+        @inline(__always) static func isPeriodOrComma(_ value: UInt32) -> Bool { value == period || value == comma }
+        @inline(__always) static func isDigit(_ value: UInt32) -> Bool { value &- 0x30 < 10 }
+        /// A period, comma or dash: the code points that the three pair patterns need.
+        @inline(__always) static func pairs(_ value: UInt32) -> Bool { value == period || value == comma || value == dash }
 
         /// `([\{-\~\[-\` -\&\(-\+\:-\@\/])` -> `" \1 "`.
         @inline(__always) mutating func input(_ scalar: Unicode.Scalar) {
-            if isMtevalPunctuation(scalar) {
-                a(" ")
-                a(scalar)
-                a(" ")
+            // The common case, kept here so that it is inlined into the caller's loop (see a).
+            if !Tokenizer.isMtevalPunctuation(scalar) && !Self.pairs(scalar.value) && !Self.pairs(heldB) {
+                shift(scalar.value)
+                return
+            }
+            if Tokenizer.isMtevalPunctuation(scalar) {
+                a(Self.space)
+                a(scalar.value)
+                a(Self.space)
             } else {
-                a(scalar)
+                a(scalar.value)
             }
         }
 
         /// `([^0-9])([\.,])` -> `"\1 \2 "`: a period or comma unless a digit precedes it.
-        @inline(__always) mutating func a(_ next: Unicode.Scalar) {
+        @inline(__always) mutating func a(_ next: UInt32) {
             // Most code points can start or end no match anywhere: with neither the new one nor the
             // one B holds a period, comma or dash, A, B and C each pass on what they hold (see b, c).
-            if !Self.pairs(next), !(heldB.map(Self.pairs) ?? false) {
-                if let held = heldA {
-                    if let heldB {
-                        if let heldC { put(heldC) }
-                        heldC = heldB
-                    }
-                    heldB = held
-                }
-                heldA = next
+            if !Self.pairs(next) && !Self.pairs(heldB) {
+                shift(next)
                 return
             }
-            if let held = heldA {
-                if !isDigit(held) && isPeriodOrComma(next) {
-                    heldA = nil
-                    b(held); b(" "); b(next); b(" ")
+            let held = heldA
+            if held != Self.none {
+                if !Self.isDigit(held) && Self.isPeriodOrComma(next) {
+                    heldA = Self.none
+                    b(held); b(Self.space); b(next); b(Self.space)
                     return
                 }
                 b(held)
@@ -134,12 +146,26 @@ public enum Tokenizer: String, CaseIterable, Sendable {
             heldA = next
         }
 
+        /// Each stage passes on what it holds and takes what it is given: A, B and C when no pattern
+        /// can match (neither `next` nor what B holds is a period, comma or dash).
+        @inline(__always) mutating func shift(_ next: UInt32) {
+            if heldA != Self.none {
+                if heldB != Self.none {
+                    if heldC != Self.none { put(heldC) }
+                    heldC = heldB
+                }
+                heldB = heldA
+            }
+            heldA = next
+        }
+
         /// `([\.,])([^0-9])` -> `" \1 \2"`: a period or comma unless a digit follows it.
-        @inline(__always) mutating func b(_ next: Unicode.Scalar) {
-            if let held = heldB {
-                if isPeriodOrComma(held) && !isDigit(next) {
-                    heldB = nil
-                    c(" "); c(held); c(" "); c(next)
+        @inline(__always) mutating func b(_ next: UInt32) {
+            let held = heldB
+            if held != Self.none {
+                if Self.isPeriodOrComma(held) && !Self.isDigit(next) {
+                    heldB = Self.none
+                    c(Self.space); c(held); c(Self.space); c(next)
                     return
                 }
                 c(held)
@@ -148,11 +174,12 @@ public enum Tokenizer: String, CaseIterable, Sendable {
         }
 
         /// `([0-9])(-)` -> `"\1 \2 "`: a dash after a digit.
-        @inline(__always) mutating func c(_ next: Unicode.Scalar) {
-            if let held = heldC {
-                if isDigit(held) && next == "-" {
-                    heldC = nil
-                    put(held); put(" "); put(next); put(" ")
+        @inline(__always) mutating func c(_ next: UInt32) {
+            let held = heldC
+            if held != Self.none {
+                if Self.isDigit(held) && next == Self.dash {
+                    heldC = Self.none
+                    put(held); put(Self.space); put(next); put(Self.space)
                     return
                 }
                 put(held)
@@ -160,19 +187,16 @@ public enum Tokenizer: String, CaseIterable, Sendable {
             heldC = next
         }
 
-        /// A period, comma or dash: the code points that the three pair patterns need.
-        @inline(__always) static func pairs(_ scalar: Unicode.Scalar) -> Bool { scalar == "." || scalar == "," || scalar == "-" }
-
-        @inline(__always) mutating func put(_ scalar: Unicode.Scalar) {
-            out[count] = scalar
+        @inline(__always) mutating func put(_ value: UInt32) {
+            out[count] = value
             count += 1
         }
 
         /// The end of the line: what each stage holds goes on, in order.
         mutating func finish() {
-            if let held = heldA { heldA = nil; b(held) }
-            if let held = heldB { heldB = nil; c(held) }
-            if let held = heldC { heldC = nil; put(held) }
+            if heldA != Self.none { let held = heldA; heldA = Self.none; b(held) }
+            if heldB != Self.none { let held = heldB; heldB = Self.none; c(held) }
+            if heldC != Self.none { let held = heldC; heldC = Self.none; put(held) }
         }
     }
 
