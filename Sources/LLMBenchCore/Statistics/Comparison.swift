@@ -1,0 +1,165 @@
+/// Comparing models on the same items, and choosing among them (issue 10; Docs/statistics.md
+/// "Comparisons" and "Recommendation"). I/O-free: a caller gathers each model's outcomes per item
+/// from the store, grouped as it likes (a category, the whole run).
+
+/// One model's outcome on one item (a test and repeat): what a comparison pairs.
+public struct ItemOutcome: Sendable, Equatable {
+    public var passed: Bool
+    /// The scorers' value in [0, 1]; nil when nothing was scored.
+    public var quality: Double?
+    public var latencyMs: Double?
+    public var costUSD: Double?
+    /// The request failed: the item counts as not passed, and has no quality or latency.
+    public var errored: Bool
+
+    public init(passed: Bool, quality: Double?, latencyMs: Double?, costUSD: Double?, errored: Bool = false) {
+        self.passed = passed
+        self.quality = quality
+        self.latencyMs = latencyMs
+        self.costUSD = costUSD
+        self.errored = errored
+    }
+}
+
+/// An item both models were given: the same test and repeat.
+public struct PairKey: Sendable, Hashable, Comparable {
+    public var test: String
+    public var repeatIndex: Int
+
+    public init(test: String, repeatIndex: Int) {
+        self.test = test
+        self.repeatIndex = repeatIndex
+    }
+
+    public static func < (a: PairKey, b: PairKey) -> Bool { (a.test, a.repeatIndex) < (b.test, b.repeatIndex) }
+}
+
+/// Model B against model A on the items both were given.
+public struct PairedComparison: Sendable, Equatable {
+    public struct Difference: Sendable, Equatable {
+        /// Mean of B − A over the pairs that have the measure on both sides.
+        public var meanDifference: Double
+        public var interval: Inference.Interval
+        public var pValue: Double
+        /// Pairs it was computed on.
+        public var pairs: Int
+
+        public func isSignificant(at level: Double = 0.05) -> Bool { pValue < level }
+    }
+
+    /// Items both models were given (errors included: an error is a failure).
+    public var pairs: Int
+    /// Items A passed and B failed, and the other way round.
+    public var onlyA: Int
+    public var onlyB: Int
+    /// McNemar on pass/fail (exact below 25 discordant pairs).
+    public var passPValue: Double
+    public var passTestExact: Bool
+    /// Paired bootstrap of quality (pairs scored on both sides) and latency (pairs answered on both).
+    public var quality: Difference?
+    public var latencyMs: Difference?
+
+    /// B's pass rate minus A's over the pairs.
+    public var passRateDifference: Double { pairs == 0 ? 0 : Double(onlyB - onlyA) / Double(pairs) }
+    public func passDifferenceIsSignificant(at level: Double = 0.05) -> Bool { passPValue < level }
+
+    /// Pairs the items both were given; intervals and tests use those pairs only.
+    public init(a: [PairKey: ItemOutcome], b: [PairKey: ItemOutcome], resamples: Int = 2000, seed: UInt64 = 0x1EB) {
+        let keys = a.keys.filter { b[$0] != nil }.sorted()
+        pairs = keys.count
+        onlyA = keys.count(where: { a[$0]!.passed && !b[$0]!.passed })
+        onlyB = keys.count(where: { !a[$0]!.passed && b[$0]!.passed })
+        (passPValue, passTestExact) = Inference.mcnemar(onlyA: onlyA, onlyB: onlyB)
+        quality = Self.difference(keys.compactMap { key in a[key]!.quality.flatMap { qa in b[key]!.quality.map { (qa, $0) } } },
+                                  resamples: resamples, seed: seed)
+        latencyMs = Self.difference(keys.compactMap { key in a[key]!.latencyMs.flatMap { la in b[key]!.latencyMs.map { (la, $0) } } },
+                                    resamples: resamples, seed: seed)
+    }
+
+    private static func difference(_ pairs: [(Double, Double)], resamples: Int, seed: UInt64) -> Difference? {
+        guard let result = Inference.pairedBootstrap(pairs.map(\.0), pairs.map(\.1), resamples: resamples, seed: seed) else { return nil }
+        return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count)
+    }
+}
+
+/// What a model costs and achieves in a group, for the frontier and the recommendation.
+public struct ModelStanding: Sendable, Equatable {
+    /// The provider id (a provider has one model).
+    public var id: String
+    /// Mean cost of a request, USD; nil when unpriced.
+    public var costUSD: Double?
+    /// Mean quality in [0, 1].
+    public var quality: Double
+
+    public init(id: String, costUSD: Double?, quality: Double) {
+        self.id = id
+        self.costUSD = costUSD
+        self.quality = quality
+    }
+}
+
+public enum Frontier {
+    /// The cost–quality Pareto set: the priced models no other priced model matches or beats on
+    /// both (cost no higher and quality no lower, one of them strictly), in order of cost. Equal
+    /// points are both kept. Unpriced models have no place on it.
+    public static func pareto(_ models: [ModelStanding]) -> [ModelStanding] {
+        let priced = models.filter { $0.costUSD != nil }
+        let kept = priced.filter { model in
+            !priced.contains { other in
+                other.costUSD! <= model.costUSD! && other.quality >= model.quality
+                    && (other.costUSD! < model.costUSD! || other.quality > model.quality)
+            }
+        }
+        return kept.sorted { ($0.costUSD!, -$0.quality, $0.id) < ($1.costUSD!, -$1.quality, $1.id) }
+    }
+}
+
+/// The model to use for a group: the cheapest whose quality is not significantly worse than the
+/// best's (Docs/statistics.md "Recommendation").
+public struct Recommendation: Sendable, Equatable {
+    public var chosen: String
+    /// The model with the highest mean quality, which the choice was tested against.
+    public var best: String
+    /// What the choice is compared with for the saving: the suite's `current:` provider when it
+    /// names one in the group, else the costliest priced model.
+    public var reference: String
+    /// (reference's cost − chosen's cost) / reference's cost, in %; nil when either is unpriced or
+    /// the reference costs nothing.
+    public var savingPercent: Double?
+    /// The models that were not significantly worse than the best (the choice among them is the
+    /// cheapest), in order of cost.
+    public var candidates: [String]
+
+    /// `comparisons[id]` compares model `id` (as B) against the best (as A); a model without one
+    /// (no pairs) is not a candidate unless it is the best. Unpriced models are candidates only when
+    /// no priced one is. Ties in cost go to the higher quality, then the id.
+    public static func choose(_ models: [ModelStanding], comparisons: [String: PairedComparison], current: String? = nil,
+                              level: Double = 0.05) -> Recommendation?
+    {
+        guard let best = models.max(by: { ($0.quality, $1.id) < ($1.quality, $0.id) }) else { return nil }
+        let notWorse = models.filter { model in
+            guard model.id != best.id else { return true }
+            guard let comparison = comparisons[model.id] else { return false }
+            return !Self.significantlyWorse(comparison, level: level)
+        }
+        let priced = notWorse.filter { $0.costUSD != nil }
+        let pool = priced.isEmpty ? notWorse : priced
+        let ordered = pool.sorted { (($0.costUSD ?? 0), -$0.quality, $0.id) < (($1.costUSD ?? 0), -$1.quality, $1.id) }
+        let chosen = ordered[0]
+        let reference = current.flatMap { id in models.first { $0.id == id } }
+            ?? models.filter { $0.costUSD != nil }.max { ($0.costUSD!, $1.id) < ($1.costUSD!, $0.id) }
+            ?? chosen
+        var saving: Double?
+        if let referenceCost = reference.costUSD, let chosenCost = chosen.costUSD, referenceCost > 0 {
+            saving = (referenceCost - chosenCost) / referenceCost * 100
+        }
+        return Recommendation(chosen: chosen.id, best: best.id, reference: reference.id, savingPercent: saving, candidates: ordered.map(\.id))
+    }
+
+    /// Worse than the best (B below A) on pass/fail or on quality, significantly.
+    static func significantlyWorse(_ comparison: PairedComparison, level: Double) -> Bool {
+        if comparison.onlyA > comparison.onlyB && comparison.passDifferenceIsSignificant(at: level) { return true }
+        if let quality = comparison.quality, quality.meanDifference < 0, quality.isSignificant(at: level) { return true }
+        return false
+    }
+}
