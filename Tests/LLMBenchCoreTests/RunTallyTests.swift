@@ -28,6 +28,7 @@ struct RunTallyTests {
                 costTotalUSD: costs.isEmpty ? nil : costs.reduce(0, +),
                 unpriced: group.filter { $0.costUSD == nil && $0.usage != nil }.count,
                 qualityMean: qualities.isEmpty ? nil : qualities.reduce(0, +) / Double(qualities.count),
+                qualityInterval: Inference.meanInterval(qualities)?.interval.clamped(to: 0...1),
                 simulated: group.contains { $0.simulated })
         }
         return (overall + byCategory).map(summary)

@@ -8,6 +8,13 @@ public enum Inference {
         public var lower: Double
         public var upper: Double
 
+        public var json: JSONValue { .object(["lower": .number(lower), "upper": .number(upper)]) }
+
+        /// Within `range`: an interval of a mean of values in [0, 1] is reported within [0, 1].
+        public func clamped(to range: ClosedRange<Double>) -> Interval {
+            Interval(lower: min(max(lower, range.lowerBound), range.upperBound), upper: max(min(upper, range.upperBound), range.lowerBound))
+        }
+
         public init(lower: Double, upper: Double) {
             self.lower = lower
             self.upper = upper
@@ -39,9 +46,17 @@ public enum Inference {
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        return meanInterval(count: values.count, mean: mean, variance: variance, confidence: confidence).map { (mean, $0) }
+    }
+
+    /// The same from a sample's size, mean and variance (n − 1 in the denominator), as a streaming
+    /// tally keeps them.
+    public static func meanInterval(count: Int, mean: Double, variance: Double, confidence: Double = 0.95) -> Interval? {
+        guard count >= 2, variance.isFinite, variance >= 0 else { return nil }
+        let n = Double(count)
         let standardError = (variance / n).squareRoot()
         let t = studentQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: n - 1)
-        return (mean, Interval(lower: mean - t * standardError, upper: mean + t * standardError))
+        return Interval(lower: mean - t * standardError, upper: mean + t * standardError)
     }
 
     // MARK: Paired tests

@@ -17,10 +17,11 @@ public enum Statistics {
     }
 }
 
-/// mean, p50, p95, p99 of one measure over a group.
+/// mean, p50, p90, p95, p99 of one measure over a group.
 public struct Distribution: Sendable, Equatable {
     public var mean: Double
     public var p50: Double
+    public var p90: Double
     public var p95: Double
     public var p99: Double
 
@@ -29,11 +30,14 @@ public struct Distribution: Sendable, Equatable {
         let sorted = values.sorted()
         self.mean = mean
         self.p50 = Statistics.percentile(sorted: sorted, 50)!
+        self.p90 = Statistics.percentile(sorted: sorted, 90)!
         self.p95 = Statistics.percentile(sorted: sorted, 95)!
         self.p99 = Statistics.percentile(sorted: sorted, 99)!
     }
 
-    public var json: JSONValue { .object(["mean": .number(mean), "p50": .number(p50), "p95": .number(p95), "p99": .number(p99)]) }
+    public var json: JSONValue {
+        .object(["mean": .number(mean), "p50": .number(p50), "p90": .number(p90), "p95": .number(p95), "p99": .number(p99)])
+    }
 }
 
 /// Aggregates for one provider × model, over all tests (category nil) or one category.
@@ -51,6 +55,9 @@ public struct GroupSummary: Sendable, Equatable {
     /// Results whose cost is unknown because the model has no price.
     public var unpriced: Int
     public var qualityMean: Double?
+    /// Student's t 95 % interval of the quality mean, clipped to [0, 1] (quality's range); nil
+    /// below two scored results.
+    public var qualityInterval: Inference.Interval?
     public var simulated: Bool
     /// Results answered from the store (`--cache`): counted in n, pass rate and quality, kept out of
     /// latency, TTFT and cost, which were measured and paid in another run.
@@ -62,6 +69,8 @@ public struct GroupSummary: Sendable, Equatable {
     public var scoringCostUSD: Double?
 
     public var passRate: Double { n == 0 ? 0 : Double(passed) / Double(n) }
+    /// Wilson 95 % interval of the pass rate; nil for an empty group.
+    public var passRateInterval: Inference.Interval? { Inference.wilson(successes: passed, trials: n) }
     /// Total cost ÷ passed tests; nil with no passes or no price.
     public var costPerPassUSD: Double? {
         guard let costTotalUSD, unpriced == 0, passed > 0 else { return nil }
@@ -76,7 +85,8 @@ public struct GroupSummary: Sendable, Equatable {
             "cost_usd": unpriced > 0 && costTotalUSD == nil
                 ? .null : .object(["mean": JSONValue(costMeanUSD), "total": JSONValue(costTotalUSD)]),
             "unpriced": JSONValue(unpriced),
-            "quality_mean": JSONValue(qualityMean), "pass_rate": .number(passRate),
+            "quality_mean": JSONValue(qualityMean), "quality_ci": qualityInterval?.json ?? .null,
+            "pass_rate": .number(passRate), "pass_rate_ci": passRateInterval?.json ?? .null,
             "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated), "cached": JSONValue(cached),
             "corpus": .object(corpus.mapValues { .number($0) }), "scoring_cost_usd": JSONValue(scoringCostUSD),
         ])
@@ -139,6 +149,8 @@ public struct GroupAccumulator: Sendable {
     private var n = 0, errors = 0, passed = 0, unpriced = 0
     private var latencies: [Double] = [], ttfts: [Double] = []
     private var qualitySum = 0.0, qualities = 0
+    /// Each quality value, for its interval's variance (two passes, as scipy makes it).
+    private var qualityValues: [Double] = []
     private var costSum = 0.0, costs = 0
     private var simulated = false
     private var cached = 0
@@ -153,7 +165,11 @@ public struct GroupAccumulator: Sendable {
         if r.status == .ok {
             if let v = r.latencyMs { latencies.append(v) }
             if let v = r.ttftMs { ttfts.append(v) }
-            if let v = r.quality { qualitySum += v; qualities += 1 }
+            if let v = r.quality {
+                qualitySum += v
+                qualities += 1
+                qualityValues.append(v)
+            }
         } else {
             errors += 1
         }
@@ -172,7 +188,9 @@ public struct GroupAccumulator: Sendable {
             provider: provider, model: model, category: category, n: n, errors: errors, passed: passed,
             latencyMs: Distribution(latencies), ttftMs: Distribution(ttfts),
             costMeanUSD: costs == 0 ? nil : costSum / Double(costs), costTotalUSD: costs == 0 ? nil : costSum,
-            unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities), simulated: simulated,
+            unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities),
+            qualityInterval: Inference.meanInterval(qualityValues)?.interval.clamped(to: 0...1),
+            simulated: simulated,
             cached: cached, scoringCostUSD: scoringCalls == 0 || scoringUnpriced ? nil : scoringCost)
     }
 }
