@@ -29,9 +29,20 @@ struct RunTallyTests {
                 unpriced: group.filter { $0.costUSD == nil && $0.usage != nil }.count,
                 qualityMean: qualities.isEmpty ? nil : qualities.reduce(0, +) / Double(qualities.count),
                 qualityInterval: Inference.meanInterval(qualities)?.interval.clamped(to: 0...1),
-                simulated: group.contains { $0.simulated })
+                simulated: group.contains { $0.simulated },
+                tpotMs: Distribution(ok.filter { !$0.cached }.compactMap(\.tpotMs)),
+                decodeTokensPerSecondMean: Self.mean(ok.filter { !$0.cached }.compactMap(\.decodeTPS)),
+                inputTokens: group.filter { !$0.cached }.reduce(0) { $0 + ($1.usage?.inputTokens ?? 0) },
+                outputTokens: group.filter { !$0.cached }.reduce(0) { $0 + ($1.usage?.outputTokens ?? 0) },
+                errorsByKind: Dictionary(grouping: group.filter { $0.status == .error }, by: { $0.error?.kind.rawValue ?? "unknown" }).mapValues(\.count))
         }
         return (overall + byCategory).map(summary)
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        var sum = 0.0
+        for value in values { sum += value }
+        return values.isEmpty ? nil : sum / Double(values.count)
     }
 
     /// The planned requests without a result, found with a set of keys.
@@ -160,7 +171,7 @@ extension SeededGenerator {
         return BenchResult(
             test: pick(["t0", "t1", "t2", "t3", "other"]), category: pick(["x", "y", "z"]), provider: pick(["a", "b", "c"]),
             plugin: "mock", model: pick(["m1", "m2"]), repeatIndex: int(0...3), status: failed ? .error : .ok,
-            error: failed ? RequestError(kind: .server, message: "boom") : nil,
+            error: failed ? RequestError(kind: pick([.server, .timeout, .rateLimited]), message: "boom") : nil,
             latencyMs: chance(90) ? double() : nil, ttftMs: chance(70) ? double() : nil,
             usage: chance(80) ? Usage(inputTokens: int(0...100), outputTokens: int(0...100)) : nil,
             costUSD: chance(60) ? double() / 1e6 : nil, quality: chance(80) ? double() / 1e9 : nil,

@@ -69,6 +69,15 @@ public struct GroupSummary: Sendable, Equatable {
     public var scoringCostUSD: Double?
 
     public var passRate: Double { n == 0 ? 0 : Double(passed) / Double(n) }
+    /// Time per output token after the first, and decode speed, over the results that have them.
+    public var tpotMs: Distribution?
+    public var decodeTokensPerSecondMean: Double?
+    /// Tokens over the group's results that reported or counted them (cached answers left out).
+    public var inputTokens = 0
+    public var outputTokens = 0
+    /// Failed requests by error kind (`rate_limited`, `timeout`…).
+    public var errorsByKind: [String: Int] = [:]
+
     /// Wilson 95 % interval of the pass rate; nil for an empty group.
     public var passRateInterval: Inference.Interval? { Inference.wilson(successes: passed, trials: n) }
     /// Total cost ÷ passed tests; nil with no passes or no price.
@@ -87,6 +96,9 @@ public struct GroupSummary: Sendable, Equatable {
             "unpriced": JSONValue(unpriced),
             "quality_mean": JSONValue(qualityMean), "quality_ci": qualityInterval?.json ?? .null,
             "pass_rate": .number(passRate), "pass_rate_ci": passRateInterval?.json ?? .null,
+            "tpot_ms": tpotMs?.json ?? .null, "decode_tps_mean": JSONValue(decodeTokensPerSecondMean),
+            "input_tokens": JSONValue(inputTokens), "output_tokens": JSONValue(outputTokens),
+            "errors_by_kind": .object(errorsByKind.mapValues { JSONValue($0) }),
             "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated), "cached": JSONValue(cached),
             "corpus": .object(corpus.mapValues { .number($0) }), "scoring_cost_usd": JSONValue(scoringCostUSD),
         ])
@@ -147,7 +159,10 @@ public struct SummaryAccumulator: Sendable {
 /// the same to the last bit as those of the whole list.
 public struct GroupAccumulator: Sendable {
     private var n = 0, errors = 0, passed = 0, unpriced = 0
-    private var latencies: [Double] = [], ttfts: [Double] = []
+    private var latencies: [Double] = [], ttfts: [Double] = [], tpots: [Double] = []
+    private var decodeSum = 0.0, decodes = 0
+    private var inputTokens = 0, outputTokens = 0
+    private var errorsByKind: [String: Int] = [:]
     private var qualitySum = 0.0, qualities = 0
     /// Each quality value, for its interval's variance (two passes, as scipy makes it).
     private var qualityValues: [Double] = []
@@ -165,6 +180,8 @@ public struct GroupAccumulator: Sendable {
         if r.status == .ok {
             if let v = r.latencyMs { latencies.append(v) }
             if let v = r.ttftMs { ttfts.append(v) }
+            if let v = r.tpotMs { tpots.append(v) }
+            if let v = r.decodeTPS { decodeSum += v; decodes += 1 }
             if let v = r.quality {
                 qualitySum += v
                 qualities += 1
@@ -172,7 +189,10 @@ public struct GroupAccumulator: Sendable {
             }
         } else {
             errors += 1
+            errorsByKind[r.errorKind ?? "unknown", default: 0] += 1
         }
+        inputTokens += r.inputTokens ?? 0
+        outputTokens += r.outputTokens ?? 0
         if r.passed { passed += 1 }
         if let c = r.costUSD { costSum += c; costs += 1 } else if r.hasUsage { unpriced += 1 }
         if r.simulated { simulated = true }
@@ -191,7 +211,9 @@ public struct GroupAccumulator: Sendable {
             unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities),
             qualityInterval: Inference.meanInterval(qualityValues)?.interval.clamped(to: 0...1),
             simulated: simulated,
-            cached: cached, scoringCostUSD: scoringCalls == 0 || scoringUnpriced ? nil : scoringCost)
+            cached: cached, scoringCostUSD: scoringCalls == 0 || scoringUnpriced ? nil : scoringCost,
+            tpotMs: Distribution(tpots), decodeTokensPerSecondMean: decodes == 0 ? nil : decodeSum / Double(decodes),
+            inputTokens: inputTokens, outputTokens: outputTokens, errorsByKind: errorsByKind)
     }
 }
 
@@ -208,6 +230,11 @@ public struct ResultFigures: Sendable {
     public var passed: Bool
     public var latencyMs: Double?
     public var ttftMs: Double?
+    public var tpotMs: Double?
+    public var decodeTPS: Double?
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var errorKind: String?
     public var costUSD: Double?
     public var quality: Double?
     /// The result reported usage (so a missing cost means a missing price).
@@ -231,6 +258,11 @@ public struct ResultFigures: Sendable {
         passed = result.passed
         latencyMs = result.latencyMs
         ttftMs = result.ttftMs
+        tpotMs = result.tpotMs
+        decodeTPS = result.decodeTPS
+        inputTokens = result.usage?.inputTokens
+        outputTokens = result.usage?.outputTokens
+        errorKind = result.error?.kind.rawValue
         costUSD = result.costUSD
         quality = result.quality
         hasUsage = result.usage != nil
@@ -241,6 +273,10 @@ public struct ResultFigures: Sendable {
         if cached {
             latencyMs = nil
             ttftMs = nil
+            tpotMs = nil
+            decodeTPS = nil
+            inputTokens = nil
+            outputTokens = nil
             costUSD = nil
             hasUsage = false
         }
