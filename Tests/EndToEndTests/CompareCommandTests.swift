@@ -1,0 +1,74 @@
+import Foundation
+import LLMBenchCore
+import LLMBenchTestSupport
+import Testing
+
+/// `llmbench compare A B` on runs of the Mock provider: answers made wrong at a seeded rate, and
+/// a time to first token that differs between the runs.
+struct CompareCommandTests {
+    static func suite(wrongRate: Double, ttftMs: Int, tests: Int) -> String {
+        let lines = (0..<tests).map { "  - {name: t\($0), category: \($0 % 2 == 0 ? "math" : "qa"), prompt: \"q\($0)\", expected: \"a\($0)\"}" }
+        return """
+            version: 1
+            name: compare
+            providers:
+              - {id: p, plugin: mock, model: m, options: {mode: expected, wrong_rate: \(wrongRate), seed: 7, ttft_ms: \(ttftMs)}}
+            defaults:
+              scorers: [exact_match]
+            tests:
+            \(lines.joined(separator: "\n"))
+            """
+    }
+
+    /// Runs a suite into the store; its id and results.
+    static func run(_ cli: CLI, _ dir: TemporaryDirectory, _ name: String, _ yaml: String) throws -> (id: String, results: [JSONValue]) {
+        let suite = dir.write("\(name).yaml", yaml)
+        let result = try cli.run(["run", suite, "--store", dir.file("s.sqlite"), "--json", dir.file("\(name).json"), "--quiet", "--fail-on", "never"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONValue.parse(try String(contentsOfFile: dir.file("\(name).json"), encoding: .utf8))
+        return (try #require(json["run"]?["id"]?.stringValue), try #require(json["results"]?.arrayValue))
+    }
+
+    @Test func aWorseRunIsSignificantlyWorseOnThePairedItems() throws {
+        let cli = CLI(), dir = TemporaryDirectory()
+        let a = try Self.run(cli, dir, "a", Self.suite(wrongRate: 0, ttftMs: 5, tests: 60))
+        // B has 40 of A's 60 tests: only those are paired.
+        let b = try Self.run(cli, dir, "b", Self.suite(wrongRate: 0.5, ttftMs: 15, tests: 40))
+        let failedInB = b.results.count(where: { $0["passed"] == false })
+        #expect(failedInB > 10, "the seeded wrong answers")
+
+        let compared = try cli.run(["compare", a.id, b.id, "--store", dir.file("s.sqlite"), "--format", "json"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        let rows = try #require(try JSONValue.parse(compared.stdout)["comparisons"]?.arrayValue)
+        #expect(rows.map { $0["category"]?.stringValue ?? "(all)" } == ["(all)", "math", "qa"])
+        let overall = rows[0]
+        #expect(overall["pairs"] == 40)
+        #expect(overall["pass"]?["only_a"]?.intValue == failedInB && overall["pass"]?["only_b"] == 0)
+        #expect(overall["pass"]?["rate_a"] == 1 && overall["pass"]?["significant"] == true)
+        let expectedP = Inference.mcnemar(onlyA: failedInB, onlyB: 0).pValue
+        #expect(abs((overall["pass"]?["p"]?.doubleValue ?? -1) - expectedP) < 1e-12)
+        #expect((overall["quality"]?["mean_difference"]?.doubleValue ?? 0) < 0 && overall["quality"]?["significant"] == true)
+        // TTFT 15 ms against 5: every answer is later; the interval is above 0.
+        #expect((overall["latency_ms"]?["ci"]?["lower"]?.doubleValue ?? 0) > 5)
+
+        let table = try cli.run(["compare", a.id, b.id, "--store", dir.file("s.sqlite")])
+        #expect(table.stdout.contains("100.0% → \(String(format: "%.1f%%", Double(40 - failedInB) / 40 * 100))"))
+    }
+
+    /// The same configuration run twice: no difference is significant, and the report says so.
+    @Test func twoRunsOfTheSameModelShowNoSignificantDifference() throws {
+        let cli = CLI(), dir = TemporaryDirectory()
+        let a = try Self.run(cli, dir, "a", Self.suite(wrongRate: 0.3, ttftMs: 5, tests: 30))
+        let b = try Self.run(cli, dir, "b", Self.suite(wrongRate: 0.3, ttftMs: 5, tests: 30))
+        let compared = try cli.run(["compare", a.id, b.id, "--store", dir.file("s.sqlite"), "--format", "json"])
+        let overall = try #require(try JSONValue.parse(compared.stdout)["comparisons"]?.arrayValue?.first)
+        #expect(overall["pass"]?["only_a"] == 0 && overall["pass"]?["only_b"] == 0, "the same seeded answers")
+        #expect(overall["pass"]?["p"] == 1 && overall["pass"]?["significant"] == false)
+        #expect(overall["quality"]?["significant"] == false)
+        let table = try cli.run(["compare", a.id, b.id, "--store", dir.file("s.sqlite")])
+        #expect(table.stdout.contains("(ns)"))
+
+        let missing = try cli.run(["compare", a.id, "no-such-run", "--store", dir.file("s.sqlite")])
+        #expect(missing.status == 2 && missing.stderr.contains("no run 'no-such-run'"))
+    }
+}
