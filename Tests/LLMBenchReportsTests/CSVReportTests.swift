@@ -26,7 +26,7 @@ struct CSVReportTests {
         let records = Array(parseCSV(Self.csv).dropFirst())
         let fizzbuzz = records[2]
         #expect(Array(fizzbuzz[0...8]) == ["run-20261129-041200", "fizzbuzz", "code", "openai", "gpt-4o-mini", "0", "ok", "", ""])
-        #expect(Array(fizzbuzz[9...15]) == ["2400.75", "350.5", "60", "120", "8.1e-05", "0.4", "false"])
+        #expect(Array(fizzbuzz[9...15]) == ["2400.75", "350.5", "60", "120", "0.000081", "0.4", "false"])
         let timeout = records[5]
         #expect(timeout[6] == "error")
         #expect(timeout[7] == "timeout")
@@ -45,5 +45,20 @@ struct CSVReportTests {
                       ("a\rb", "\"a\rb\""), ("", "")])
     func quoting(_ value: String, _ expected: String) {
         #expect(CSVReport.field(value) == expected)
+    }
+
+    /// Numbers are decimals a spreadsheet reads as they are: never an exponent, 15 significant digits
+    /// (a double's float noise dropped), no trailing zeros.
+    @Test(arguments: [
+        (2.5499999999999997e-06, "0.00000255"), (8.1e-05, "0.000081"), (0.1 + 0.2, "0.3"), (1e21, "1000000000000000000000"),
+        (123.456, "123.456"), (-0.5, "-0.5"), (42, "42"), (0, "0"), (1.2345678901234567e-10, "0.000000000123456789012346"),
+    ])
+    func numbersAreDecimals(value: Double, text: String) {
+        #expect(CSVReport.number(value) == text)
+        #expect(Double(text) == Double(String(format: "%.15g", value)), "the decimal is the value to 15 digits")
+    }
+
+    @Test func missingAndNonFiniteNumbersAreEmpty() {
+        #expect(CSVReport.number(nil) == "" && CSVReport.number(.infinity) == "" && CSVReport.number(.nan) == "")
     }
 }

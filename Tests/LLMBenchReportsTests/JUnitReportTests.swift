@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import LLMBenchCore
 import Testing
 @testable import LLMBenchReports
@@ -144,6 +147,18 @@ struct JUnitReportTests {
     @Test func runNoticesGoToSystemErr() {
         let notice = "<system-err>note: local/llama-3.1-8b has no price on 2026-11-29: its cost is unknown\n</system-err>"
         #expect(Self.xml.components(separatedBy: notice).count - 1 == 3, "once per testsuite")
+    }
+
+    /// Consumers that key cases by classname and name (junit2html's matrix, Jenkins' history) must
+    /// not merge providers: the fixture runs `capital` on three providers.
+    @Test func everyCaseIsUniqueByClassnameAndName() throws {
+        let document = try XMLDocument(xmlString: Self.xml)
+        let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        let keys = cases.map { "\($0.attribute(forName: "classname")?.stringValue ?? "")|\($0.attribute(forName: "name")?.stringValue ?? "")" }
+        #expect(cases.count == Fixture.results.count)
+        #expect(Set(keys).count == keys.count, "\(keys)")
+        #expect(Set(Fixture.results.map(\.provider)).count >= 2)
+        #expect(keys.contains("smoke.openai.qa|capital #1") && keys.contains("smoke.mock.qa|capital #1"))
     }
 
     @Test func matchesGoldenFile() throws {

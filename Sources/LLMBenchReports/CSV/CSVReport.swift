@@ -33,11 +33,31 @@ enum CSVReport {
         return quoted + "\""
     }
 
-    /// The same shortest round-trip form as the JSON report (integers without a fraction), so the two agree.
-    private static func number(_ value: Double?) -> String {
-        guard let value else { return "" }
-        var writer = JSONWriter()
-        writer.number(value)
-        return writer.text == "null" ? "" : writer.text
+    /// A decimal, never an exponent, that spreadsheets and `float()` read alike: 15 significant
+    /// digits (what a double holds for sure, so `2.5499999999999997e-06` is `0.00000255`), trailing
+    /// zeros dropped, integers without a fraction. Non-finite values are empty.
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        if value == 0 { return "0" }
+        // "%.14e": one digit, a point, 14 digits, then the exponent.
+        let scientific = String(format: "%.14e", value)
+        let parts = scientific.split(separator: "e")
+        let negative = parts[0].hasPrefix("-")
+        let digits = parts[0].filter(\.isNumber)
+        let exponent = Int(parts[1])!
+        var text: String
+        if exponent >= 0 {
+            let whole = exponent + 1
+            text = whole >= digits.count
+                ? digits + String(repeating: "0", count: whole - digits.count)
+                : String(digits.prefix(whole)) + "." + String(digits.dropFirst(whole))
+        } else {
+            text = "0." + String(repeating: "0", count: -exponent - 1) + digits
+        }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return (negative ? "-" : "") + text
     }
 }

@@ -14,6 +14,10 @@ import LLMBenchCore
 /// (type `not_run`), so CI cannot read a partial run as green; an incomplete run whose missing
 /// requests are unknown (stored without a plan) gets one `not_run` error naming the run.
 enum JUnitReport {
+    /// `suite.provider.category`: unique per provider, so that consumers keying cases by classname
+    /// and name (junit2html's matrix, Jenkins) keep each provider's case apart.
+    static func classname(suite: String, provider: String, category: String) -> String { "\(suite).\(provider).\(category)" }
+
     /// How much of an answer a failure or error body carries.
     static let outputLimitCharacters = 2000
 
@@ -116,7 +120,7 @@ enum JUnitReport {
             try forEachNotRun { item in
                 try xml.startElement("testcase")
                 try xml.attribute("name", nonBlank(item.name, or: "test"))
-                try xml.attribute("classname", "\(run.suite).\(item.category)")
+                try xml.attribute("classname", JUnitReport.classname(suite: run.suite, provider: provider, category: item.category))
                 try xml.attribute("time", "0")
                 try xml.startElement("error")
                 try xml.attribute("message", "not run: \(notRunMessage)")
@@ -130,10 +134,10 @@ enum JUnitReport {
             try xml.text("run \(run.id), suite \(run.suite), prices of \(run.prices.date)")
             try results.forEachResult(matching: filter) { result throws(LLMBenchError) in
                 try reporting {
-                    try xml.text("\n\(names.name(result)) [\(run.suite).\(result.category)]: \(outcome(result)), \(Figures.metrics(result))")
+                    try xml.text("\n\(names.name(result)) [\(JUnitReport.classname(suite: run.suite, provider: result.provider, category: result.category))]: \(outcome(result)), \(Figures.metrics(result))")
                 }
             }
-            try forEachNotRun { item in try xml.text("\n\(item.name) [\(run.suite).\(item.category)]: not run") }
+            try forEachNotRun { item in try xml.text("\n\(item.name) [\(JUnitReport.classname(suite: run.suite, provider: provider, category: item.category))]: not run") }
             try xml.text("\n")
             try xml.endElement()
             // Run notices (unknown prices, replayed results...) are the run's warnings.
@@ -149,7 +153,7 @@ enum JUnitReport {
                 try reporting {
                     try xml.startElement("testcase")
                     try xml.attribute("name", nonBlank(names.name(result), or: "test"))
-                    try xml.attribute("classname", "\(run.suite).\(result.category)")
+                    try xml.attribute("classname", JUnitReport.classname(suite: run.suite, provider: result.provider, category: result.category))
                     try xml.attribute("time", Figures.fixed((result.latencyMs ?? 0) / 1000, 3))
                     if result.status == .error {
                         let kind = result.error?.kind.rawValue ?? ErrorKind.internal.rawValue
