@@ -87,6 +87,27 @@ struct SuiteParserTests {
         #expect(error.message.contains("did you mean 'category'"))
     }
 
+    @Test func readsTheLatencyObjectivesAndRefusesEmptyOrUnknownOnes() throws {
+        let suite = try parse(Self.valid + "\nslo: {ttft_ms: 800, latency_ms: 5000}")
+        #expect(suite.slo == ServiceLevelObjective(ttftMs: 800, latencyMs: 5000))
+        #expect(try parse(Self.valid + "\nslo: {latency_ms: 2500}").slo == ServiceLevelObjective(latencyMs: 2500))
+        #expect(try parse(Self.valid).slo == nil)
+        let unknown = problems(Self.valid + "\nslo: {ttft: 800}").map(\.description)
+        #expect(unknown.contains { $0.contains("'ttft'") && $0.contains("ttft_ms") }, "\(unknown)")
+        #expect(problems(Self.valid + "\nslo: {}").contains { $0.description.contains("sets no objective") })
+        #expect(!problems(Self.valid + "\nslo: {ttft_ms: -1}").isEmpty)
+    }
+
+    @Test func aResultIsGoodWhenItPassedAndMetEveryObjectiveSet() {
+        let slo = ServiceLevelObjective(ttftMs: 800, latencyMs: 5000)
+        #expect(slo.isGood(passed: true, ok: true, ttftMs: 800, latencyMs: 5000), "at the limit is within it")
+        #expect(!slo.isGood(passed: true, ok: true, ttftMs: 801, latencyMs: 100))
+        #expect(!slo.isGood(passed: true, ok: true, ttftMs: 100, latencyMs: 5001))
+        #expect(!slo.isGood(passed: false, ok: true, ttftMs: 1, latencyMs: 1))
+        #expect(!slo.isGood(passed: true, ok: true, ttftMs: nil, latencyMs: 1), "no TTFT misses a TTFT objective")
+        #expect(ServiceLevelObjective(latencyMs: 10).isGood(passed: true, ok: true, ttftMs: nil, latencyMs: 9))
+    }
+
     @Test func wrongTypesSayWhatWasExpectedAndFound() {
         let found = problems(Self.valid.replacingOccurrences(of: "threshold: 1.0", with: "threshold: high")
             .replacingOccurrences(of: "repeat: 2", with: "repeat: [2]"))

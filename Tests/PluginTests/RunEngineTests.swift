@@ -433,3 +433,35 @@ struct SlowScorerTests {
         }
     }
 }
+
+/// Goodput: the share of results that passed and met the suite's latency objectives, kept with
+/// the run's plan so that a later report gives the same figure.
+struct GoodputTests {
+    @Test func goodputCountsOnlyPassingAnswersWithinTheObjectives() throws {
+        let tests = (0..<8).map { "  - {name: t\($0), prompt: q\($0), expected: a\($0)}" }.joined(separator: "\n")
+        let yaml = """
+            version: 1
+            name: goodput
+            slo: {ttft_ms: 30}
+            providers:
+              - {id: fast, plugin: mock, model: m, options: {mode: expected, ttft_ms: 1, wrong_rate: 0.5, seed: 3}}
+              - {id: slow, plugin: mock, model: m, options: {mode: expected, ttft_ms: 60}}
+            defaults:
+              scorers: [exact_match]
+            tests:
+            \(tests)
+            """
+        let (run, store, _) = try runSuite(yaml)
+        #expect(run.run.plan?.slo == ServiceLevelObjective(ttftMs: 30))
+        let report = RunReport(run: run.run, results: try store.results(runID: run.run.id))
+        let fast = try #require(report.summary.first { $0.provider == "fast" && $0.category == nil })
+        let slow = try #require(report.summary.first { $0.provider == "slow" && $0.category == nil })
+        #expect(fast.passed > 0 && fast.passed < 8, "the seeded wrong answers")
+        #expect(fast.goodput == Double(fast.passed) / 8, "every fast answer is within 30 ms: goodput is the pass rate")
+        #expect(slow.passed == 8 && slow.goodput == 0, "every slow answer passed, none within 30 ms")
+        #expect(fast.json["goodput"]?.doubleValue == fast.goodput)
+        // Read back from the store, the plan keeps the objectives.
+        let stored = try #require(try store.run(id: run.run.id))
+        #expect(stored.plan?.slo == ServiceLevelObjective(ttftMs: 30))
+    }
+}

@@ -65,11 +65,14 @@ public struct RunPlan: Sendable, Equatable {
     public var tests: [Test]
     /// What the command line chose (limits, budget, cache, sample); nil for runs stored before it was.
     public var settings: RunSettings?
+    /// The suite's latency objectives, for goodput in every report of the run; nil: none.
+    public var slo: ServiceLevelObjective?
 
-    public init(providers: [String], tests: [Test], settings: RunSettings? = nil) {
+    public init(providers: [String], tests: [Test], settings: RunSettings? = nil, slo: ServiceLevelObjective? = nil) {
         self.providers = providers
         self.tests = tests
         self.settings = settings
+        self.slo = slo
     }
 
     public var count: Int { tests.reduce(0) { $0 + $1.repeats } * providers.count }
@@ -79,6 +82,7 @@ public struct RunPlan: Sendable, Equatable {
             "providers": .array(providers.map { .string($0) }),
             "tests": .array(tests.map { .array([.string($0.name), .string($0.category), JSONValue($0.repeats)]) }),
             "settings": settings?.json ?? .null,
+            "slo": slo?.json ?? .null,
         ])
     }
 
@@ -90,6 +94,7 @@ public struct RunPlan: Sendable, Equatable {
                   let repeats = fields[2].doubleValue else { return nil }
             parsed.append(Test(name: name, category: category, repeats: Int(repeats)))
         }
-        self.init(providers: providers, tests: parsed, settings: json["settings"].flatMap(RunSettings.init(json:)))
+        self.init(providers: providers, tests: parsed, settings: json["settings"].flatMap(RunSettings.init(json:)),
+                  slo: json["slo"].flatMap(ServiceLevelObjective.init(json:)))
     }
 }

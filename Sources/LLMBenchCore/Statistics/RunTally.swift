@@ -20,12 +20,13 @@ public struct RunTally: Sendable {
     public private(set) var lastRepeat: [String: Int] = [:]
     /// Each provider's results, all its models together.
     public private(set) var byProvider: [String: ProviderFigures] = [:]
-    private var summaries = SummaryAccumulator()
+    private var summaries: SummaryAccumulator
     private var progress: PlanProgress?
 
     public init(run: RunInfo) {
         self.run = run
         progress = run.plan.map(PlanProgress.init)
+        summaries = SummaryAccumulator(slo: run.plan?.slo)
     }
 
     /// `results` in sequence order.

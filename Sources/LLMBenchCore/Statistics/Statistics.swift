@@ -77,6 +77,12 @@ public struct GroupSummary: Sendable, Equatable {
     public var outputTokens = 0
     /// Failed requests by error kind (`rate_limited`, `timeout`…).
     public var errorsByKind: [String: Int] = [:]
+    /// Results that passed and met the suite's latency objectives (`slo`), of the results measured
+    /// in this run (cached answers left out); nil when the suite set none.
+    public var good: Int?
+    public var measured = 0
+    /// good / measured; nil without objectives or measured results.
+    public var goodput: Double? { good.flatMap { measured == 0 ? nil : Double($0) / Double(measured) } }
 
     /// Wilson 95 % interval of the pass rate; nil for an empty group.
     public var passRateInterval: Inference.Interval? { Inference.wilson(successes: passed, trials: n) }
@@ -98,7 +104,7 @@ public struct GroupSummary: Sendable, Equatable {
             "pass_rate": .number(passRate), "pass_rate_ci": passRateInterval?.json ?? .null,
             "tpot_ms": tpotMs?.json ?? .null, "decode_tps_mean": JSONValue(decodeTokensPerSecondMean),
             "input_tokens": JSONValue(inputTokens), "output_tokens": JSONValue(outputTokens),
-            "errors_by_kind": .object(errorsByKind.mapValues { JSONValue($0) }),
+            "errors_by_kind": .object(errorsByKind.mapValues { JSONValue($0) }), "goodput": JSONValue(goodput),
             "cost_per_pass_usd": JSONValue(costPerPassUSD), "simulated": .bool(simulated), "cached": JSONValue(cached),
             "corpus": .object(corpus.mapValues { .number($0) }), "scoring_cost_usd": JSONValue(scoringCostUSD),
         ])
@@ -127,8 +133,10 @@ public struct SummaryAccumulator: Sendable {
     private var keys: [Key] = []
     private var groups: [GroupAccumulator] = []
     private var index: [Key: Int] = [:]
+    private let slo: ServiceLevelObjective?
 
-    public init() {}
+    /// `slo`: the run's latency objectives, for goodput.
+    public init(slo: ServiceLevelObjective? = nil) { self.slo = slo }
 
     public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
 
@@ -143,7 +151,7 @@ public struct SummaryAccumulator: Sendable {
         } else {
             index[key] = groups.count
             keys.append(key)
-            groups.append(GroupAccumulator())
+            groups.append(GroupAccumulator(slo: slo))
             groups[groups.count - 1].add(result)
         }
     }
@@ -170,8 +178,10 @@ public struct GroupAccumulator: Sendable {
     private var simulated = false
     private var cached = 0
     private var scoringCost = 0.0, scoringCalls = 0, scoringUnpriced = false
+    private let slo: ServiceLevelObjective?
+    private var good = 0, measured = 0
 
-    public init() {}
+    public init(slo: ServiceLevelObjective? = nil) { self.slo = slo }
 
     public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
 
@@ -194,6 +204,10 @@ public struct GroupAccumulator: Sendable {
         inputTokens += r.inputTokens ?? 0
         outputTokens += r.outputTokens ?? 0
         if r.passed { passed += 1 }
+        if let slo, !r.cached {
+            measured += 1
+            if slo.isGood(passed: r.passed, ok: r.status == .ok, ttftMs: r.ttftMs, latencyMs: r.latencyMs) { good += 1 }
+        }
         if let c = r.costUSD { costSum += c; costs += 1 } else if r.hasUsage { unpriced += 1 }
         if r.simulated { simulated = true }
         if r.cached { cached += 1 }
@@ -213,7 +227,8 @@ public struct GroupAccumulator: Sendable {
             simulated: simulated,
             cached: cached, scoringCostUSD: scoringCalls == 0 || scoringUnpriced ? nil : scoringCost,
             tpotMs: Distribution(tpots), decodeTokensPerSecondMean: decodes == 0 ? nil : decodeSum / Double(decodes),
-            inputTokens: inputTokens, outputTokens: outputTokens, errorsByKind: errorsByKind)
+            inputTokens: inputTokens, outputTokens: outputTokens, errorsByKind: errorsByKind,
+            good: slo == nil ? nil : good, measured: measured)
     }
 }
 

@@ -7,6 +7,8 @@ public struct Suite: Sendable {
     public var description: String?
     public var providers: [ProviderConfig]
     public var tests: [TestCase]
+    /// The latency objectives a good answer meets as well as passing (goodput); nil: none set.
+    public var slo: ServiceLevelObjective?
     /// The file the suite came from (for messages), and a digest of its text (to tell versions apart).
     public var sourcePath: String
     public var digest: String
@@ -21,6 +23,34 @@ public struct Suite: Sendable {
         self.tests = tests
         self.sourcePath = sourcePath
         self.digest = digest
+    }
+}
+
+/// The latency objectives of a suite (`slo: {ttft_ms, latency_ms}`): a result is *good* when it
+/// passed and met each one that is set (Docs/statistics.md "Goodput").
+public struct ServiceLevelObjective: Sendable, Equatable {
+    public var ttftMs: Double?
+    public var latencyMs: Double?
+
+    public init(ttftMs: Double? = nil, latencyMs: Double? = nil) {
+        self.ttftMs = ttftMs
+        self.latencyMs = latencyMs
+    }
+
+    /// Passed, answered, and within each objective set. A result without the figure an objective
+    /// needs (no TTFT from a non-streamed answer) misses it.
+    public func isGood(passed: Bool, ok: Bool, ttftMs: Double?, latencyMs: Double?) -> Bool {
+        guard passed, ok else { return false }
+        if let limit = self.ttftMs { guard let ttftMs, ttftMs <= limit else { return false } }
+        if let limit = self.latencyMs { guard let latencyMs, latencyMs <= limit else { return false } }
+        return true
+    }
+
+    public var json: JSONValue { .object(["ttft_ms": JSONValue(ttftMs), "latency_ms": JSONValue(latencyMs)]) }
+
+    public init?(json: JSONValue) {
+        guard case .object = json else { return nil }
+        self.init(ttftMs: json["ttft_ms"]?.doubleValue, latencyMs: json["latency_ms"]?.doubleValue)
     }
 }
 

@@ -7,7 +7,8 @@ public struct SuiteParser {
     /// Reads an included file: (path as written, path of the including file) → (resolved path, text).
     public typealias FileReader = (_ path: String, _ relativeTo: String) throws -> (path: String, text: String)
 
-    static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat"]
+    static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat", "slo"]
+    static let sloKeys = ["ttft_ms", "latency_ms"]
     static let includeKeys = ["version", "description", "providers", "defaults", "tests"]
     static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts", "concurrency",
                                "rate_limit", "budget_usd", "warmup", "usage_from", "tokenizer", "template_tokens", "under_test"]
@@ -60,6 +61,12 @@ public struct SuiteParser {
         }
         if let node = top["defaults"] { mergeDefaults(parseDefaults(node, doc: &doc), into: &defaults) }
         if let repeatCount = doc.int(top["repeat"], key: "repeat", in: "the suite", min: 1) { defaults.repeatCount = repeatCount }
+        var slo: ServiceLevelObjective?
+        if let node = top["slo"], let fields = doc.mapping(node, what: "slo", allowed: Self.sloKeys) {
+            slo = ServiceLevelObjective(ttftMs: doc.double(fields["ttft_ms"], key: "ttft_ms", in: "slo", range: 0.001...1e9),
+                                        latencyMs: doc.double(fields["latency_ms"], key: "latency_ms", in: "slo", range: 0.001...1e9))
+            if slo == ServiceLevelObjective() { doc.problem(.invalidValue, "'slo' sets no objective; expected ttft_ms and/or latency_ms", at: node) }
+        }
 
         // Included tests first, with the suite's final defaults, each reported in its own file.
         var tests: [TestCase] = []
@@ -78,8 +85,10 @@ public struct SuiteParser {
         checkUnique(tests.map { ($0.name, $0.location) }, what: "test name", doc: &doc)
 
         guard doc.problems.isEmpty else { throw LLMBenchErrors(doc.problems) }
-        return Suite(version: Suite.supportedVersion, name: name, description: description, providers: providers, tests: tests,
-                     sourcePath: path, digest: Digest.fnv1a64Hex(text))
+        var suite = Suite(version: Suite.supportedVersion, name: name, description: description, providers: providers, tests: tests,
+                          sourcePath: path, digest: Digest.fnv1a64Hex(text))
+        suite.slo = slo
+        return suite
     }
 
     private func checkVersion(_ node: Node?, parent: Node, doc: inout YAMLDocument) {
