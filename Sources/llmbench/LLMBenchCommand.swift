@@ -23,7 +23,7 @@ struct LLMBenchCommand: ParsableCommand {
         commandName: "llmbench",
         abstract: "Benchmark LLM providers side by side: latency, tokens, cost and quality.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReportCommand.self, RunsCommand.self, CompareCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, RunsCommand.self, CompareCommand.self, TagCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self]
     )
 
     /// Usage errors exit with 2, not ArgumentParser's 64, so scripts see one code for bad input.
@@ -87,6 +87,13 @@ struct StoreOptions: ParsableArguments {
     /// For commands that only read: nothing is created, migrated or written.
     func openForReading() throws(LLMBenchError) -> SQLiteResultStore {
         try SQLiteResultStore(readingFrom: path ?? SQLiteResultStore.defaultPath())
+    }
+
+    /// For commands that write into an existing store (`tag`): brought up to this schema, never created.
+    func openExisting() throws(LLMBenchError) -> SQLiteResultStore {
+        let file = path ?? SQLiteResultStore.defaultPath()
+        guard FileManager.default.fileExists(atPath: file) else { throw LLMBenchError(.usage, "no store at \(file): run a suite first") }
+        return try SQLiteResultStore(path: file)
     }
 }
 

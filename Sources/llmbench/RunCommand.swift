@@ -43,6 +43,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Continue a run that was stopped (Ctrl-C, kill, crash, budget): RUN_ID or last.", valueName: "RUN_ID|last"))
     var resume: String?
     @Flag(help: "No progress line.") var quiet = false
+    @Option(help: ArgumentHelp("Name the run (repeatable): `runs --tag`, `report --baseline TAG`.", valueName: "TAG"))
+    var tag: [String] = []
     @Option(help: ArgumentHelp("Also write the JSON report here.", valueName: "FILE")) var json: String?
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
     @Option(help: ArgumentHelp("Also write a Markdown report here.", valueName: "FILE")) var markdown: String?
@@ -56,6 +58,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--sample takes a count of tests (50) or a fraction in (0, 1] (0.1 or 10%), not '\(sample)'")
         }
         if seed != nil && sample == nil { throw ValidationError("--seed goes with --sample") }
+        if let bad = tag.first(where: { !RunInfo.isValidTag($0) }) {
+            throw ValidationError("--tag '\(bad)' is not a tag: 1 to 100 letters, digits or ._-/:+@")
+        }
         if resume == nil && suite == nil { throw ValidationError("give the suite file to run, or --resume RUN_ID|last") }
         if resume != nil {
             let chosen = [("--sample", sample != nil), ("--cache", cache), ("--provider", !providers.isEmpty),
@@ -165,11 +170,12 @@ struct RunCommand: ParsableCommand {
                 info = start.run
                 // The settings it continues with (a raised budget) are recorded for the next resume.
                 info.plan?.settings = settings
+                if !tag.isEmpty { try resultStore.addTags(runID: runID, tag) }
                 printError("resuming run \(runID): \(plan.alreadyDone) of \(plan.planned) results are stored; \(plan.measuredCount) to go")
             } else {
                 plan = prepared.plan(for: runPlan)
                 info = RunInfo(id: runID, suite: suite.name, suiteDigest: suite.digest, startedAt: WallClock.nowUnix(), prices: prepared.prices,
-                               concurrency: settings.concurrency, notices: prepared.notices, status: .running, plan: runPlan)
+                               concurrency: settings.concurrency, notices: prepared.notices, status: .running, plan: runPlan, tags: tag)
             }
         } catch {
             printError(error.description)

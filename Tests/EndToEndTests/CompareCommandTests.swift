@@ -72,3 +72,58 @@ struct CompareCommandTests {
         #expect(missing.status == 2 && missing.stderr.contains("no run 'no-such-run'"))
     }
 }
+
+/// Tags name runs; `runs` filters by suite, tag and start time; `report --baseline` lists what got
+/// significantly worse, and `--fail-on-regression` makes CI fail on it.
+struct HistoryCommandTests {
+    @Test func tagsNameRunsAndRunsFiltersByThem() throws {
+        let cli = CLI(), dir = TemporaryDirectory()
+        let store = dir.file("s.sqlite")
+        let suite = dir.write("a.yaml", CompareCommandTests.suite(wrongRate: 0, ttftMs: 1, tests: 4))
+        let first = try cli.run(["run", suite, "--store", store, "--quiet", "--tag", "nightly", "--tag", "v1"])
+        #expect(first.status == 0, "\(first.stderr)")
+        _ = try cli.run(["run", suite, "--store", store, "--quiet"])
+        let tagged = try cli.run(["tag", "last", "candidate", "--store", store])
+        #expect(tagged.status == 0 && tagged.stdout.hasSuffix(": candidate\n"), "\(tagged.stdout)\(tagged.stderr)")
+
+        func listed(_ arguments: [String]) throws -> [JSONValue] {
+            try JSONValue.parse(try cli.run(["runs", "--store", store, "--json"] + arguments).stdout).arrayValue ?? []
+        }
+        #expect(try listed([]).count == 2)
+        #expect(try listed(["--tag", "nightly"]).map { $0["tags"] } == [.array([.string("nightly"), .string("v1")])])
+        #expect(try listed(["--tag", "candidate"]).count == 1)
+        #expect(try listed(["--suite", "compare"]).count == 2 && listed(["--suite", "other"]).isEmpty)
+        #expect(try listed(["--since", "2000-01-01"]).count == 2 && listed(["--until", "2000-01-01"]).isEmpty)
+
+        _ = try cli.run(["tag", "last", "candidate", "--remove", "--store", store])
+        #expect(try listed(["--tag", "candidate"]).isEmpty)
+        let bad = try cli.run(["tag", "last", "has space", "--store", store])
+        #expect(bad.status == 2 && bad.stderr.contains("is not a tag"))
+        #expect(try cli.run(["runs", "--store", store, "--since", "yesterday"]).status == 2)
+    }
+
+    @Test func aBaselineListsSignificantRegressionsAndFailsCIOnThem() throws {
+        let cli = CLI(), dir = TemporaryDirectory()
+        let store = dir.file("s.sqlite")
+        let good = try CompareCommandTests.run(cli, dir, "good", CompareCommandTests.suite(wrongRate: 0, ttftMs: 2, tests: 40))
+        _ = try cli.run(["tag", good.id, "release", "--store", store])
+        let worse = try CompareCommandTests.run(cli, dir, "worse", CompareCommandTests.suite(wrongRate: 0.5, ttftMs: 2, tests: 40))
+
+        for baseline in [good.id, "release", "last"] {
+            let report = try cli.run(["report", worse.id, "--store", store, "--baseline", baseline, "--fail-on-regression"])
+            #expect(report.status == 1, "\(baseline): \(report.stderr)")
+            #expect(report.stdout.contains("Regressions against \(good.id) (release)"))
+            #expect(report.stdout.contains("p: pass rate 100.0% →") && report.stdout.contains("p: quality -"), "\(report.stdout)")
+        }
+        // The other way round is an improvement: nothing listed, and CI passes.
+        let better = try cli.run(["report", good.id, "--store", store, "--baseline", worse.id, "--fail-on-regression"])
+        #expect(better.status == 0 && better.stdout.contains("none significant"))
+        // Beside a file report, the list goes to standard error.
+        let json = try cli.run(["report", worse.id, "--store", store, "--baseline", "release", "--format", "json", "--output", dir.file("r.json")])
+        #expect(json.status == 0 && json.stderr.contains("pass rate 100.0% →"))
+        // A baseline that names nothing is an error before any report.
+        let missing = try cli.run(["report", good.id, "--store", store, "--baseline", "last"])
+        #expect(missing.status == 2 && missing.stdout.isEmpty && missing.stderr.contains("no earlier run of suite 'compare'"))
+        #expect(try cli.run(["report", worse.id, "--store", store, "--fail-on-regression"]).status == 2, "needs --baseline")
+    }
+}

@@ -376,6 +376,15 @@ public struct BenchResult: Sendable, Equatable {
 
 /// A stored run: what ran, when, on which prices.
 public struct RunInfo: Sendable, Equatable {
+    /// A tag: letters, digits and `._-/:+@`, 1 to 100 characters (so that it reads the same in a
+    /// shell, a URL and a report).
+    public static func isValidTag(_ tag: String) -> Bool {
+        (1...100).contains(tag.count) && tag.unicodeScalars.allSatisfy { scalar in
+            (scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)))
+                || "._-/:+@".unicodeScalars.contains(scalar)
+        }
+    }
+
     public var id: String
     public var suite: String
     public var suiteDigest: String
@@ -393,12 +402,16 @@ public struct RunInfo: Sendable, Equatable {
     public var suitePath: String?
     /// Scorers' figures for whole groups (corpus BLEU), computed when the run ended.
     public var corpus: [CorpusFigure]
+    /// Names given to the run (`run --tag`, `llmbench tag`), sorted: a baseline can be named by one.
+    public var tags: [String]
 
     public init(id: String, suite: String, suiteDigest: String, startedAt: Double, finishedAt: Double? = nil,
                 prices: PriceSnapshot, concurrency: Int = 1, notices: [String] = [], status: RunStatus = .complete,
-                statusReason: String? = nil, plan: RunPlan? = nil, suitePath: String? = nil, corpus: [CorpusFigure] = [])
+                statusReason: String? = nil, plan: RunPlan? = nil, suitePath: String? = nil, corpus: [CorpusFigure] = [],
+                tags: [String] = [])
     {
         self.corpus = corpus
+        self.tags = tags.sorted()
         self.suitePath = suitePath
         self.id = id
         self.suite = suite

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Comparing models on the same items, and choosing among them (issue 10; Docs/statistics.md
 /// "Comparisons" and "Recommendation"). I/O-free: a caller gathers each model's outcomes per item
 /// from the store, grouped as it likes (a category, the whole run).
@@ -55,9 +57,15 @@ public struct PairedComparison: Sendable, Equatable {
     /// McNemar on pass/fail (exact below 25 discordant pairs).
     public var passPValue: Double
     public var passTestExact: Bool
-    /// Paired bootstrap of quality (pairs scored on both sides) and latency (pairs answered on both).
+    /// Paired bootstrap of quality (pairs scored on both sides), latency (pairs answered on both)
+    /// and cost (pairs priced on both).
     public var quality: Difference?
     public var latencyMs: Difference?
+    public var costUSD: Difference?
+    /// Items that errored in A only and in B only, and McNemar's p on them.
+    public var errorsOnlyA: Int
+    public var errorsOnlyB: Int
+    public var errorPValue: Double
 
     /// B's pass rate minus A's over the pairs.
     public var passRateDifference: Double { pairs == 0 ? 0 : Double(onlyB - onlyA) / Double(pairs) }
@@ -74,6 +82,11 @@ public struct PairedComparison: Sendable, Equatable {
                                   resamples: resamples, seed: seed)
         latencyMs = Self.difference(keys.compactMap { key in a[key]!.latencyMs.flatMap { la in b[key]!.latencyMs.map { (la, $0) } } },
                                     resamples: resamples, seed: seed)
+        costUSD = Self.difference(keys.compactMap { key in a[key]!.costUSD.flatMap { ca in b[key]!.costUSD.map { (ca, $0) } } },
+                                  resamples: resamples, seed: seed)
+        errorsOnlyA = keys.count(where: { a[$0]!.errored && !b[$0]!.errored })
+        errorsOnlyB = keys.count(where: { !a[$0]!.errored && b[$0]!.errored })
+        errorPValue = Inference.mcnemar(onlyA: errorsOnlyA, onlyB: errorsOnlyB).pValue
     }
 
     private static func difference(_ pairs: [(Double, Double)], resamples: Int, seed: UInt64) -> Difference? {
@@ -161,5 +174,53 @@ public struct Recommendation: Sendable, Equatable {
         if comparison.onlyA > comparison.onlyB && comparison.passDifferenceIsSignificant(at: level) { return true }
         if let quality = comparison.quality, quality.meanDifference < 0, quality.isSignificant(at: level) { return true }
         return false
+    }
+}
+
+/// What got worse from a baseline run to a later one (`llmbench report --baseline`): each a
+/// significant difference (p < 0.05) on the items both ran, in the direction that hurts.
+public struct Regression: Sendable, Equatable {
+    public enum Measure: String, Sendable { case passRate = "pass_rate", quality, latency = "latency_ms", cost = "cost_usd", errorRate = "error_rate" }
+
+    public var provider: String
+    /// nil for all the provider's items.
+    public var category: String?
+    public var measure: Measure
+    /// The change as people read it: "pass rate 95.0% → 80.0%".
+    public var change: String
+    public var pValue: Double
+
+    public var json: JSONValue {
+        .object(["provider": .string(provider), "category": JSONValue(category), "measure": .string(measure.rawValue),
+                 "change": .string(change), "p": .number(pValue)])
+    }
+
+    /// The regressions in `rows` (baseline as A, the later run as B), row by row.
+    public static func find(in rows: [RunComparison.Row], level: Double = 0.05) -> [Regression] {
+        var found: [Regression] = []
+        func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+        for row in rows {
+            let c = row.comparison
+            func add(_ measure: Measure, _ change: String, _ p: Double) {
+                found.append(Regression(provider: row.provider, category: row.category, measure: measure, change: change, pValue: p))
+            }
+            if c.onlyA > c.onlyB && c.passPValue < level {
+                add(.passRate, "pass rate \(percent(row.passRateA)) → \(percent(row.passRateB))", c.passPValue)
+            }
+            if let q = c.quality, q.meanDifference < 0, q.pValue < level {
+                add(.quality, String(format: "quality %+.3f [%+.3f, %+.3f]", q.meanDifference, q.interval.lower, q.interval.upper), q.pValue)
+            }
+            if let l = c.latencyMs, l.meanDifference > 0, l.pValue < level {
+                add(.latency, String(format: "latency %+.1f ms [%+.1f, %+.1f]", l.meanDifference, l.interval.lower, l.interval.upper), l.pValue)
+            }
+            if let cost = c.costUSD, cost.meanDifference > 0, cost.pValue < level {
+                add(.cost, String(format: "cost per request %+.3g USD [%+.3g, %+.3g]", cost.meanDifference, cost.interval.lower, cost.interval.upper),
+                    cost.pValue)
+            }
+            if c.errorsOnlyB > c.errorsOnlyA && c.errorPValue < level {
+                add(.errorRate, "errors on \(c.errorsOnlyB) more items (\(c.errorsOnlyA) fewer)", c.errorPValue)
+            }
+        }
+        return found
     }
 }

@@ -24,7 +24,11 @@ public protocol ResultStore: AnyObject, Sendable {
     /// nothing may write through this store meanwhile.
     func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T
     /// The latest runs, newest first, each with how many results it stored.
-    func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)]
+    /// Runs matching `filter`, newest first, with how many results each has (warm-ups aside).
+    func runs(matching filter: RunFilter, limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)]
+    /// Names a run; a name it has already is kept once.
+    func addTags(runID: String, _ tags: [String]) throws(LLMBenchError)
+    func removeTags(runID: String, _ tags: [String]) throws(LLMBenchError)
     /// The planned items of a run that have a result (warm-ups aside, and requests cancelled in
     /// flight by Ctrl-C, which never completed): what `--resume` skips.
     func completedItemKeys(runID: String) throws(LLMBenchError) -> Set<ItemKey>
@@ -45,6 +49,29 @@ public protocol ResultStore: AnyObject, Sendable {
     /// Answers stored for a request with this cache key (Docs/runs.md "Cache"), newest first:
     /// successful, not themselves from the cache, started at or after `since` (Unix seconds).
     func cachedAnswers(cacheKey: Int64, since: Double, limit: Int) throws(LLMBenchError) -> [BenchResult]
+}
+
+/// Which runs `runs(matching:)` lists: each set field must hold.
+public struct RunFilter: Sendable, Equatable {
+    public var suite: String?
+    public var tag: String?
+    /// Started at or after / before, Unix seconds.
+    public var since: Double?
+    public var until: Double?
+
+    public init(suite: String? = nil, tag: String? = nil, since: Double? = nil, until: Double? = nil) {
+        self.suite = suite
+        self.tag = tag
+        self.since = since
+        self.until = until
+    }
+}
+
+extension ResultStore {
+    public func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)] { try runs(matching: RunFilter(), limit: limit) }
+
+    /// The newest run named `tag`; nil when none is.
+    public func lastRun(tagged tag: String) throws(LLMBenchError) -> RunInfo? { try runs(matching: RunFilter(tag: tag), limit: 1).first?.run }
 }
 
 /// A result with its JSON already written, so that the thread that commits only commits: the
@@ -69,7 +96,7 @@ public struct EncodedResult: Sendable {
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
 public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The schema version this build writes; migrations bring older files up to it.
-    public static let schemaVersion = 5
+    public static let schemaVersion = 6
     private let lock = NSLock()
     private let db: SQLiteDatabase
     /// The file's schema version: a store opened for reading is not migrated.
@@ -147,6 +174,15 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             created_at REAL NOT NULL,
             PRIMARY KEY (plugin, model, text_sha256)
         );
+        """,
+        // 6: names given to runs (`run --tag`, `llmbench tag`), for `runs --tag` and `report --baseline TAG`.
+        """
+        CREATE TABLE run_tags (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (run_id, tag)
+        );
+        CREATE INDEX run_tags_by_tag ON run_tags(tag);
         """,
     ]
 
@@ -261,6 +297,12 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                 let prices = try db.prepare("INSERT INTO price_snapshots (run_id, price_date, entries) VALUES (?1, ?2, ?3)")
                 prices.bind(1, run.id); prices.bind(2, run.prices.date); prices.bind(3, JSONValue.array(run.prices.entries.map(\.json)).jsonText)
                 try prices.run()
+                let tag = try db.prepare("INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?1, ?2)")
+                for name in run.tags {
+                    tag.reset()
+                    tag.bind(1, run.id); tag.bind(2, name)
+                    try tag.run()
+                }
                 try db.execute("COMMIT")
             } catch {
                 try? db.execute("ROLLBACK")
@@ -318,7 +360,9 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     private var runColumns: String {
         let status = fileVersion >= 2 ? "r.status, r.status_reason, r.plan, r.process" : "NULL, NULL, NULL, NULL"
         let corpus = fileVersion >= 4 ? "r.corpus" : "NULL"
-        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status), r.suite_path, \(corpus)"
+        // Tags joined by the unit separator, which no tag holds.
+        let tags = fileVersion >= 6 ? "(SELECT group_concat(t.tag, char(31)) FROM run_tags t WHERE t.run_id = r.id)" : "NULL"
+        return "r.id, r.suite, r.suite_digest, r.started_at, r.finished_at, r.concurrency, r.notices, p.price_date, p.entries, \(status), r.suite_path, \(corpus), \(tags)"
     }
 
     /// One row of `runColumns`, with the status a reader should see.
@@ -337,7 +381,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                        startedAt: row.double(3) ?? 0, finishedAt: finishedAt, prices: prices,
                        concurrency: row.int(5) ?? 1, notices: notices, status: status, statusReason: reason,
                        plan: row.string(11).flatMap { try? JSONValue.parse($0) }.flatMap(RunPlan.init(json:)), suitePath: row.string(13),
-                       corpus: row.string(14).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(CorpusFigure.init(json:)) ?? [])
+                       corpus: row.string(14).flatMap { try? JSONValue.parse($0) }?.arrayValue?.compactMap(CorpusFigure.init(json:)) ?? [],
+                       tags: row.string(15).map { $0.split(separator: "\u{1F}").map(String.init) } ?? [])
     }
 
     public func run(id: String) throws(LLMBenchError) -> RunInfo? {
@@ -348,17 +393,51 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         }
     }
 
-    public func runs(limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)] {
+    public func runs(matching filter: RunFilter, limit: Int) throws(LLMBenchError) -> [(run: RunInfo, done: Int)] {
         try locked { () throws(LLMBenchError) -> [(run: RunInfo, done: Int)] in
+            // A store from before tags has no tagged run.
+            let tagged = fileVersion >= 6 ? "EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?3)" : "0"
+            let conditions = ["(?2 IS NULL OR r.suite = ?2)", "(?3 IS NULL OR \(tagged))", "(?4 IS NULL OR r.started_at >= ?4)",
+                              "(?5 IS NULL OR r.started_at < ?5)"]
             let query = try db.prepare("""
                 SELECT \(runColumns), (SELECT COUNT(*) FROM results x WHERE x.run_id = r.id\(fileVersion >= 3 ? " AND x.warmup = 0" : ""))
-                FROM runs r LEFT JOIN price_snapshots p ON p.run_id = r.id ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?1
+                FROM runs r LEFT JOIN price_snapshots p ON p.run_id = r.id
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?1
                 """)
-            query.bind(1, limit)
+            query.bind(1, limit); query.bind(2, filter.suite); query.bind(3, filter.tag); query.bind(4, filter.since); query.bind(5, filter.until)
             var found: [(run: RunInfo, done: Int)] = []
-            while try query.step() { found.append((runInfo(query), query.int(15) ?? 0)) }
+            while try query.step() { found.append((runInfo(query), query.int(16) ?? 0)) }
             return found
         }
+    }
+
+    public func addTags(runID: String, _ tags: [String]) throws(LLMBenchError) {
+        try locked { () throws(LLMBenchError) in
+            try requireTags()
+            let insert = try db.prepare("INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?1, ?2)")
+            for tag in tags {
+                insert.reset()
+                insert.bind(1, runID); insert.bind(2, tag)
+                try insert.run()
+            }
+        }
+    }
+
+    public func removeTags(runID: String, _ tags: [String]) throws(LLMBenchError) {
+        try locked { () throws(LLMBenchError) in
+            try requireTags()
+            let delete = try db.prepare("DELETE FROM run_tags WHERE run_id = ?1 AND tag = ?2")
+            for tag in tags {
+                delete.reset()
+                delete.bind(1, runID); delete.bind(2, tag)
+                try delete.run()
+            }
+        }
+    }
+
+    private func requireTags() throws(LLMBenchError) {
+        guard fileVersion >= 6 else { throw LLMBenchError(.store, "this store was opened read-only at schema \(fileVersion), which has no tags") }
     }
 
     public func lastRunID() throws(LLMBenchError) -> String? {
