@@ -413,25 +413,22 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     }
 
     public func addTags(runID: String, _ tags: [String]) throws(LLMBenchError) {
-        try locked { () throws(LLMBenchError) in
-            try requireTags()
-            let insert = try db.prepare("INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?1, ?2)")
-            for tag in tags {
-                insert.reset()
-                insert.bind(1, runID); insert.bind(2, tag)
-                try insert.run()
-            }
-        }
+        try eachTag("INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?1, ?2)", runID: runID, tags)
     }
 
     public func removeTags(runID: String, _ tags: [String]) throws(LLMBenchError) {
+        try eachTag("DELETE FROM run_tags WHERE run_id = ?1 AND tag = ?2", runID: runID, tags)
+    }
+
+    /// Runs `sql` once per tag, with the run id as ?1 and the tag as ?2.
+    private func eachTag(_ sql: String, runID: String, _ tags: [String]) throws(LLMBenchError) {
         try locked { () throws(LLMBenchError) in
             try requireTags()
-            let delete = try db.prepare("DELETE FROM run_tags WHERE run_id = ?1 AND tag = ?2")
+            let statement = try db.prepare(sql)
             for tag in tags {
-                delete.reset()
-                delete.bind(1, runID); delete.bind(2, tag)
-                try delete.run()
+                statement.reset()
+                statement.bind(1, runID); statement.bind(2, tag)
+                try statement.run()
             }
         }
     }
