@@ -17,10 +17,15 @@ struct ReportCommand: ParsableCommand {
     var baseline: String?
     @Flag(name: .customLong("fail-on-regression"), help: "With --baseline: exit 1 when anything got significantly worse.")
     var failOnRegression = false
+    @Flag(help: "Also give each model's costs at today's prices (or --on DATE's) beside those at run time.") var reprice = false
+    @Option(help: ArgumentHelp("With --reprice: the prices in force on this day.", valueName: "YYYY-MM-DD")) var on: String?
+    @OptionGroup var pricing: PricingOptions
 
     func validate() throws {
         if (runID == nil) == !last { throw ValidationError("give a RUN_ID or --last, not both and not neither") }
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression goes with --baseline") }
+        if on != nil && !reprice { throw ValidationError("--on goes with --reprice") }
+        if let on, !Timestamps.isDate(on) { throw ValidationError("--on takes a day, YYYY-MM-DD, not '\(on)'") }
     }
 
     func run() throws {
@@ -35,6 +40,11 @@ struct ReportCommand: ParsableCommand {
                 // A baseline that does not exist is an error before any report is written.
                 let base = try baseline.map { name throws(LLMBenchError) in try Self.baselineRun(name, for: run, in: store) }
                 try ReportDestination.write(StreamingReport(run: run, results: store.results(of: id)), as: format, to: output)
+                if reprice {
+                    var repricing = Repricing(table: try Self.prices(pricing, run: run), on: on ?? Timestamps.date(WallClock.nowUnix()))
+                    try store.results(of: id).forEachResult(matching: .all) { repricing.add($0) }
+                    if format == .table && output == nil { print(repricing.text, terminator: "") } else { printError(String(repricing.text.dropLast())) }
+                }
                 if let base {
                     let regressions = try Self.regressions(of: run, against: base, in: store)
                     // After a table on the terminal, below it; otherwise on standard error, beside the report.
@@ -49,6 +59,14 @@ struct ReportCommand: ParsableCommand {
             throw failInput([error])
         }
         if found && failOnRegression { throw ExitCode(1) }
+    }
+
+    /// The price tables searched as `run` would search them now (Docs/pricing.md): --pricing, the
+    /// suite's folder, $LLMBENCH_PRICING_PATH, ~/.llmbench/pricing, the shipped tables.
+    static func prices(_ pricing: PricingOptions, run: RunInfo) throws(LLMBenchError) -> PriceTable {
+        do { return try pricing.load(suitePath: run.suitePath) } catch {
+            throw error.errors.first ?? LLMBenchError(.invalidFile, "the price tables could not be read")
+        }
     }
 
     /// The baseline run `name` names for `run`: an id, `last` (the newest run of the same suite

@@ -127,3 +127,43 @@ struct HistoryCommandTests {
         #expect(try cli.run(["report", worse.id, "--store", store, "--fail-on-regression"]).status == 2, "needs --baseline")
     }
 }
+
+/// `report --reprice [--on DATE]`: a run's costs at another day's prices, beside those at run time.
+struct RepriceCommandTests {
+    @Test func costsAtAnotherDaysPricesBesideThoseAtRunTime() throws {
+        let cli = CLI(), dir = TemporaryDirectory()
+        let prices = dir.write("prices.yaml", """
+            version: 1
+            prices:
+              - {plugin: mock, model: m, effective: 2024-01-01, input: 1, output: 2, source: test}
+              - {plugin: mock, model: m, effective: 2030-01-01, input: 2, output: 4, source: test}
+            """)
+        let suite = dir.write("s.yaml", """
+            version: 1
+            name: reprice
+            providers:
+              - {id: p, plugin: mock, model: m, options: {mode: expected, input_tokens: 1000, output_tokens: 500}}
+            tests:
+              - {name: a, prompt: q, expected: x}
+              - {name: b, prompt: q, expected: y}
+            """)
+        let store = dir.file("s.sqlite")
+        let ran = try cli.run(["run", suite, "--store", store, "--pricing", prices, "--quiet", "--json", dir.file("r.json")])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let atRun = try #require(try JSONValue.parse(try String(contentsOfFile: dir.file("r.json"), encoding: .utf8))["summary"]?.arrayValue?.first?["cost_usd"]?["total"]?.doubleValue)
+        // 2 × (1,000 × $1 + 500 × $2) per million.
+        #expect(abs(atRun - 0.004) < 1e-12)
+
+        func repriced(_ on: String) throws -> String {
+            let result = try cli.run(["report", "--last", "--store", store, "--reprice", "--on", on, "--pricing", prices])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout
+        }
+        #expect(try repriced("2031-06-01").contains("p (mock/m): 0.004000 at run, 0.008000 re-priced, +100.0%; entry of 2030-01-01"))
+        #expect(try repriced("2025-01-01").contains("0.004000 at run, 0.004000 re-priced, +0.0%; entry of 2024-01-01"))
+        #expect(try repriced("2020-01-01").contains("re-priced" ) && repriced("2020-01-01").contains("no price re-priced, –; no entry on 2020-01-01"))
+        let bad = try cli.run(["report", "--last", "--store", store, "--reprice", "--on", "2031-02-30"])
+        #expect(bad.status == 2 && bad.stderr.contains("--on takes a day"))
+        #expect(try cli.run(["report", "--last", "--store", store, "--on", "2031-01-01"]).status == 2, "--on goes with --reprice")
+    }
+}

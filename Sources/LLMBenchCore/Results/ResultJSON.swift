@@ -137,6 +137,17 @@ public enum Timestamps {
     /// UTC date, yyyy-MM-dd.
     public static func date(_ unixSeconds: Double) -> String { civil(unixSeconds).date }
 
+    /// `text` is a yyyy-MM-dd calendar day (as price tables date their entries).
+    public static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), year >= 1, (1...12).contains(month)
+        else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
+
     /// UTC without a zone designator, as the JUnit schemas want: 2026-11-29T04:12:00.
     public static func localISO(_ unixSeconds: Double) -> String {
         let (date, time) = civil(unixSeconds)
