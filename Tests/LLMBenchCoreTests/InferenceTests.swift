@@ -92,4 +92,17 @@ struct InferenceTests {
         let clear = try #require(Inference.pairedBootstrap(values, better, resamples: 999))
         #expect(clear.interval.lower > 0.19 && clear.pValue == 1.0 / 1000)
     }
+
+    @Test func pairedTTestIsScipys() throws {
+        let cases = try #require(Self.cases["paired_t"]?.arrayValue)
+        #expect(cases.count >= 5)
+        for c in cases {
+            let a = c["a"]!.arrayValue!.map { $0.doubleValue! }, b = c["b"]!.arrayValue!.map { $0.doubleValue! }
+            let result = try #require(Inference.pairedTTest(a, b))
+            #expect(Self.close(result.difference, c["difference"]!.doubleValue!))
+            #expect(Self.close(result.interval.lower, c["lower"]!.doubleValue!) && Self.close(result.interval.upper, c["upper"]!.doubleValue!))
+            #expect(Self.close(result.pValue, c["p"]!.doubleValue!), "n=\(a.count): \(result.pValue) vs \(c["p"]!)")
+        }
+        #expect(Inference.pairedTTest([1], [2]) == nil)
+    }
 }

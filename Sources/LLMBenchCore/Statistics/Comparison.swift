@@ -45,6 +45,8 @@ public struct PairedComparison: Sendable, Equatable {
         public var pValue: Double
         /// Pairs it was computed on.
         public var pairs: Int
+        /// `bootstrap` up to `PairedComparison.bootstrapPairs` pairs, the paired `t` test beyond.
+        public var method: String
 
         public func isSignificant(at level: Double = 0.05) -> Bool { pValue < level }
     }
@@ -71,27 +73,41 @@ public struct PairedComparison: Sendable, Equatable {
     public var passRateDifference: Double { pairs == 0 ? 0 : Double(onlyB - onlyA) / Double(pairs) }
     public func passDifferenceIsSignificant(at level: Double = 0.05) -> Bool { passPValue < level }
 
+    /// Above this many pairs a difference is tested with the paired t test: a bootstrap of 2,000
+    /// resamples would cost seconds, and the mean of that many differences is normal enough.
+    public static let bootstrapPairs = 2_000
+
     /// Pairs the items both were given; intervals and tests use those pairs only.
     public init(a: [PairKey: ItemOutcome], b: [PairKey: ItemOutcome], resamples: Int = 2000, seed: UInt64 = 0x1EB) {
         let keys = a.keys.filter { b[$0] != nil }.sorted()
-        pairs = keys.count
-        onlyA = keys.count(where: { a[$0]!.passed && !b[$0]!.passed })
-        onlyB = keys.count(where: { !a[$0]!.passed && b[$0]!.passed })
+        self.init(pairs: keys.map { (a[$0]!, b[$0]!) }, resamples: resamples, seed: seed)
+    }
+
+    /// The same from the pairs themselves (A's outcome, B's), in a fixed order.
+    public init(pairs: [(ItemOutcome, ItemOutcome)], resamples: Int = 2000, seed: UInt64 = 0x1EB) {
+        self.pairs = pairs.count
+        onlyA = pairs.count(where: { $0.0.passed && !$0.1.passed })
+        onlyB = pairs.count(where: { !$0.0.passed && $0.1.passed })
         (passPValue, passTestExact) = Inference.mcnemar(onlyA: onlyA, onlyB: onlyB)
-        quality = Self.difference(keys.compactMap { key in a[key]!.quality.flatMap { qa in b[key]!.quality.map { (qa, $0) } } },
+        quality = Self.difference(pairs.compactMap { pair in pair.0.quality.flatMap { qa in pair.1.quality.map { (qa, $0) } } },
                                   resamples: resamples, seed: seed)
-        latencyMs = Self.difference(keys.compactMap { key in a[key]!.latencyMs.flatMap { la in b[key]!.latencyMs.map { (la, $0) } } },
+        latencyMs = Self.difference(pairs.compactMap { pair in pair.0.latencyMs.flatMap { la in pair.1.latencyMs.map { (la, $0) } } },
                                     resamples: resamples, seed: seed)
-        costUSD = Self.difference(keys.compactMap { key in a[key]!.costUSD.flatMap { ca in b[key]!.costUSD.map { (ca, $0) } } },
+        costUSD = Self.difference(pairs.compactMap { pair in pair.0.costUSD.flatMap { ca in pair.1.costUSD.map { (ca, $0) } } },
                                   resamples: resamples, seed: seed)
-        errorsOnlyA = keys.count(where: { a[$0]!.errored && !b[$0]!.errored })
-        errorsOnlyB = keys.count(where: { !a[$0]!.errored && b[$0]!.errored })
+        errorsOnlyA = pairs.count(where: { $0.0.errored && !$0.1.errored })
+        errorsOnlyB = pairs.count(where: { !$0.0.errored && $0.1.errored })
         errorPValue = Inference.mcnemar(onlyA: errorsOnlyA, onlyB: errorsOnlyB).pValue
     }
 
     private static func difference(_ pairs: [(Double, Double)], resamples: Int, seed: UInt64) -> Difference? {
+        if pairs.count > bootstrapPairs {
+            guard let result = Inference.pairedTTest(pairs.map(\.0), pairs.map(\.1)) else { return nil }
+            return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count, method: "t")
+        }
         guard let result = Inference.pairedBootstrap(pairs.map(\.0), pairs.map(\.1), resamples: resamples, seed: seed) else { return nil }
-        return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count)
+        return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count,
+                          method: "bootstrap")
     }
 }
 

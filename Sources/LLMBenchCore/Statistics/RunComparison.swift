@@ -21,7 +21,7 @@ public struct RunComparison: Sendable {
                 guard let d else { return .null }
                 return .object([
                     "mean_difference": .number(d.meanDifference), "ci": d.interval.json, "p": .number(d.pValue),
-                    "pairs": JSONValue(d.pairs), "significant": .bool(d.isSignificant()),
+                    "pairs": JSONValue(d.pairs), "significant": .bool(d.isSignificant()), "method": .string(d.method),
                 ])
             }
             return .object([

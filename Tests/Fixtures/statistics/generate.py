@@ -105,4 +105,16 @@ for n, shift, noise in [(5, 0.0, 0.2), (12, 0.1, 0.3), (40, 0.3, 0.2), (40, 0.0,
                      "difference": observed, "lower": lower, "upper": upper, "p": p})
 cases["paired_bootstrap"] = boot
 
+# Paired t tests: scipy.stats.ttest_rel(b, a) and the t interval of the differences.
+paired_t = []
+for n, shift in [(3, 0.1), (10, 0.0), (50, 0.05), (3000, 0.01), (3000, 0.0)]:
+    a = [random.random() for _ in range(n)]
+    b = [x + shift + random.gauss(0, 0.2) for x in a]
+    d = [y - x for x, y in zip(a, b)]
+    test = scipy.stats.ttest_rel(b, a)
+    mean = float(numpy.mean(d))
+    low, high = scipy.stats.t.interval(0.95, n - 1, loc=mean, scale=scipy.stats.sem(d))
+    paired_t.append({"a": a, "b": b, "difference": mean, "lower": float(low), "upper": float(high), "p": float(test.pvalue)})
+cases["paired_t"] = paired_t
+
 print(json.dumps(cases, indent=1))
