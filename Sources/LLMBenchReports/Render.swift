@@ -27,6 +27,7 @@ public final class StreamingReport {
     public let run: RunInfo
     public let results: any ResultSource
     private var overviewRead: Overview?
+    private var decisionsRead: [DecisionTally.Decision]?
 
     public init(run: RunInfo, results: any ResultSource) {
         self.run = run
@@ -43,11 +44,28 @@ public final class StreamingReport {
     /// What the run's results add up to; read in one pass on first use.
     public func tally() throws(LLMBenchError) -> RunTally { try overview().tally }
 
+    /// Which model for which category (Docs/statistics.md): found in the overview's pass, or in a
+    /// pass of its own when the tally came from the runner.
+    public func decisions() throws(LLMBenchError) -> [DecisionTally.Decision] {
+        if let decisionsRead { return decisionsRead }
+        if overviewRead == nil { _ = try overview() }
+        if let decisionsRead { return decisionsRead }
+        var decisions = DecisionTally(current: run.plan?.current)
+        try results.forEachResult(matching: .all) { decisions.add($0) }
+        decisionsRead = decisions.decisions()
+        return decisionsRead!
+    }
+
     func overview() throws(LLMBenchError) -> Overview {
         if let overviewRead { return overviewRead }
         var tally = RunTally(run: run)
-        try results.forEachResult(matching: .all) { tally.add($0) }
+        var decisions = DecisionTally(current: run.plan?.current)
+        try results.forEachResult(matching: .all) { result throws(LLMBenchError) in
+            tally.add(result)
+            decisions.add(result)
+        }
         let overview = Overview(tally)
+        decisionsRead = decisions.decisions()
         overviewRead = overview
         return overview
     }

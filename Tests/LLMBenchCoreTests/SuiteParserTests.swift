@@ -98,6 +98,11 @@ struct SuiteParserTests {
         #expect(!problems(Self.valid + "\nslo: {ttft_ms: -1}").isEmpty)
     }
 
+    @Test func currentNamesAProviderOfTheSuite() throws {
+        #expect(try parse(Self.valid + "\ncurrent: b").current == "b")
+        #expect(problems(Self.valid + "\ncurrent: zz").contains { $0.description.contains("'current' names 'zz', which is not a provider id") })
+    }
+
     @Test func aResultIsGoodWhenItPassedAndMetEveryObjectiveSet() {
         let slo = ServiceLevelObjective(ttftMs: 800, latencyMs: 5000)
         #expect(slo.isGood(passed: true, ok: true, ttftMs: 800, latencyMs: 5000), "at the limit is within it")

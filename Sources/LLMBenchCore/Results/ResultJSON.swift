@@ -90,12 +90,18 @@ public struct RunReport: Sendable {
     /// Planned requests with no result: none for a complete run (or one stored without a plan).
     public var notStarted: [RunPlan.Item]
 
+    /// Which model for which category (`DecisionTally`).
+    public var decisions: [DecisionTally.Decision]
+
     public init(run: RunInfo, results: [BenchResult]) {
         let tally = RunTally(run: run, results: results)
+        var decisions = DecisionTally(current: run.plan?.current)
+        for result in results { decisions.add(result) }
         self.run = run
         self.results = results
         self.summary = tally.summary
         self.notStarted = tally.notStarted
+        self.decisions = decisions.decisions()
     }
 
     /// One line on an incomplete run, for the top of every human-readable report; nil when complete.
@@ -103,6 +109,7 @@ public struct RunReport: Sendable {
 
     public var json: JSONValue {
         .object([
+            "decisions": .array(decisions.map(\.json)),
             "format": .string(RunDocument.format),
             "run": RunDocument.run(run, done: results.count, notStarted: notStarted.count),
             "results": .array(results.map(\.json)),

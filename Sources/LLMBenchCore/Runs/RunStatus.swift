@@ -67,12 +67,15 @@ public struct RunPlan: Sendable, Equatable {
     public var settings: RunSettings?
     /// The suite's latency objectives, for goodput in every report of the run; nil: none.
     public var slo: ServiceLevelObjective?
+    /// The suite's `current:` provider, for the recommendation's saving; nil: none named.
+    public var current: String?
 
-    public init(providers: [String], tests: [Test], settings: RunSettings? = nil, slo: ServiceLevelObjective? = nil) {
+    public init(providers: [String], tests: [Test], settings: RunSettings? = nil, slo: ServiceLevelObjective? = nil, current: String? = nil) {
         self.providers = providers
         self.tests = tests
         self.settings = settings
         self.slo = slo
+        self.current = current
     }
 
     public var count: Int { tests.reduce(0) { $0 + $1.repeats } * providers.count }
@@ -83,6 +86,7 @@ public struct RunPlan: Sendable, Equatable {
             "tests": .array(tests.map { .array([.string($0.name), .string($0.category), JSONValue($0.repeats)]) }),
             "settings": settings?.json ?? .null,
             "slo": slo?.json ?? .null,
+            "current": JSONValue(current),
         ])
     }
 
@@ -95,6 +99,6 @@ public struct RunPlan: Sendable, Equatable {
             parsed.append(Test(name: name, category: category, repeats: Int(repeats)))
         }
         self.init(providers: providers, tests: parsed, settings: json["settings"].flatMap(RunSettings.init(json:)),
-                  slo: json["slo"].flatMap(ServiceLevelObjective.init(json:)))
+                  slo: json["slo"].flatMap(ServiceLevelObjective.init(json:)), current: json["current"]?.stringValue)
     }
 }

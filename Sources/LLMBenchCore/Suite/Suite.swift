@@ -9,6 +9,8 @@ public struct Suite: Sendable {
     public var tests: [TestCase]
     /// The latency objectives a good answer meets as well as passing (goodput); nil: none set.
     public var slo: ServiceLevelObjective?
+    /// The provider in use today (`current:`), which a recommendation's saving is measured against.
+    public var current: String?
     /// The file the suite came from (for messages), and a digest of its text (to tell versions apart).
     public var sourcePath: String
     public var digest: String

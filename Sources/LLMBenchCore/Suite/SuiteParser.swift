@@ -7,7 +7,7 @@ public struct SuiteParser {
     /// Reads an included file: (path as written, path of the including file) → (resolved path, text).
     public typealias FileReader = (_ path: String, _ relativeTo: String) throws -> (path: String, text: String)
 
-    static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat", "slo"]
+    static let topKeys = ["version", "name", "description", "include", "providers", "defaults", "tests", "repeat", "slo", "current"]
     static let sloKeys = ["ttft_ms", "latency_ms"]
     static let includeKeys = ["version", "description", "providers", "defaults", "tests"]
     static let providerKeys = ["id", "plugin", "model", "api_key_env", "base_url", "options", "retry", "timeouts", "concurrency",
@@ -81,6 +81,10 @@ public struct SuiteParser {
         } else if top["tests"] == nil && includedTests.isEmpty {
             doc.problem(.missingKey, "missing 'tests' in the suite; expected a list of tests", at: root)
         }
+        let current = doc.nonEmptyString(top["current"], key: "current", in: "the suite", parent: root)
+        if let current, let node = top["current"], !providers.contains(where: { $0.id == current }) {
+            doc.problem(.invalidValue, "'current' names '\(current)', which is not a provider id of the suite", at: node)
+        }
         checkUnique(providers.map { ($0.id, $0.location) }, what: "provider id", doc: &doc)
         checkUnique(tests.map { ($0.name, $0.location) }, what: "test name", doc: &doc)
 
@@ -88,6 +92,7 @@ public struct SuiteParser {
         var suite = Suite(version: Suite.supportedVersion, name: name, description: description, providers: providers, tests: tests,
                           sourcePath: path, digest: Digest.fnv1a64Hex(text))
         suite.slo = slo
+        suite.current = current
         return suite
     }
 

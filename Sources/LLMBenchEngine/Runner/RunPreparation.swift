@@ -66,7 +66,7 @@ public final class PreparedRun: @unchecked Sendable {
         let chosen = settings.sampling.map { $0.choose(categories: suite.tests.map(\.category)) } ?? Array(suite.tests.indices)
         return RunPlan(providers: providers.map(\.config.id),
                        tests: chosen.map { RunPlan.Test(name: suite.tests[$0].name, category: suite.tests[$0].category, repeats: suite.tests[$0].repeatCount) },
-                       settings: settings, slo: suite.slo)
+                       settings: settings, slo: suite.slo, current: suite.current)
     }
 
     /// The plan to execute for a stored run plan: its tests (by name, in the suite's order), less

@@ -1,14 +1,15 @@
 import LLMBenchCore
 
 /// The `llmbench.run/1` document written result by result: the same text as `RunReport.json.jsonText`
-/// (keys sorted: format, percentiles, results, run, summary) plus a newline, with the run's counts and
+/// (keys sorted: decisions, format, percentiles, results, run, summary) plus a newline, with the run's counts and
 /// summaries taken from the tally read before.
 enum JSONReport {
     static func write(_ report: StreamingReport, to output: ReportOutput) throws(LLMBenchError) {
         let overview = try report.overview()
         var head = JSONWriter()
         head.raw("{")
-        head.key("format", first: true); head.string(RunDocument.format)
+        head.key("decisions", first: true); head.write(.array(try report.decisions().map(\.json)))
+        head.key("format"); head.string(RunDocument.format)
         head.key("percentiles"); head.string(RunDocument.percentiles)
         head.key("results"); head.raw("[")
         try output.write(head.bytes)

@@ -22,6 +22,20 @@ enum MarkdownReport {
         let (failed, errored) = (tally.thresholdFailures, tally.errors)
         try lines(["- Results: \(tally.done) (\(tally.done - failed - errored) passed, \(failed) failed, \(errored) errored)", ""])
 
+        // The answer first: which model for which category.
+        let decisions = try report.decisions()
+        if !decisions.isEmpty {
+            try lines(["## Recommendation", ""])
+            try lines(tableHead(["category", "use", "best quality", "saving", "not significantly worse than the best"]))
+            for decision in decisions {
+                guard let r = decision.recommendation else { continue }
+                let saving = r.savingPercent.map { String(format: "%.0f%% vs %@", $0, r.reference) } ?? "–"
+                try line(tableRow([cell(decision.category ?? "all"), cell(r.chosen), cell(r.best), cell(saving),
+                                   cell(r.candidates.joined(separator: ", "))]))
+            }
+            try lines(["", "The cheapest model whose quality is not significantly worse (p < 0.05, paired on the same tests) than the best's; its saving is against the suite's `current:` provider, else the costliest (Docs/statistics.md).", ""])
+        }
+
         try lines(["## Summary", ""])
         let overall = overview.summary.filter { $0.category == nil }
         try lines(tableHead(["provider", "model"] + SummaryColumns.headers))
