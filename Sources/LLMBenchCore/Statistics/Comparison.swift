@@ -14,6 +14,16 @@ public struct ItemOutcome: Sendable, Equatable {
     /// The request failed: the item counts as not passed, and has no quality or latency.
     public var errored: Bool
 
+    /// A stored result as comparisons read it: a failed request has no quality or latency; a cached
+    /// answer cost nothing in its run and its latency belongs to another; a failed request without a
+    /// cost counts as free.
+    public init(_ result: BenchResult) {
+        self.init(passed: result.passed, quality: result.status == .ok ? result.quality : nil,
+                  latencyMs: result.status == .ok && !result.cached ? result.latencyMs : nil,
+                  costUSD: result.cached ? 0 : result.status == .error ? (result.costUSD ?? 0) : result.costUSD,
+                  errored: result.status == .error)
+    }
+
     public init(passed: Bool, quality: Double?, latencyMs: Double?, costUSD: Double?, errored: Bool = false) {
         self.passed = passed
         self.quality = quality

@@ -89,11 +89,7 @@ public struct DecisionTally: Sendable {
         if result.simulated { simulated.insert(result.provider) }
         let p = providerIndex[result.provider]!
         if outcomes[p].count <= item { outcomes[p].append(contentsOf: repeatElement(nil, count: item + 1 - outcomes[p].count)) }
-        outcomes[p][item] = ItemOutcome(
-            passed: result.passed, quality: result.status == .ok ? result.quality : nil,
-            latencyMs: result.status == .ok && !result.cached ? result.latencyMs : nil,
-            costUSD: result.cached ? 0 : result.status == .error ? (result.costUSD ?? 0) : result.costUSD,
-            errored: result.status == .error)
+        outcomes[p][item] = ItemOutcome(result)
     }
 
     /// The run's decision first, then one per category in order of first result; none with fewer

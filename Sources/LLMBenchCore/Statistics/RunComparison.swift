@@ -57,12 +57,7 @@ public struct RunComparison: Sendable {
     /// A result of run A (`inB: false`) or run B. Warm-ups have no place here; the caller's source
     /// leaves them out. An item seen twice keeps the last.
     public mutating func add(_ result: BenchResult, inB: Bool) {
-        let outcome = ItemOutcome(
-            passed: result.passed, quality: result.status == .ok ? result.quality : nil,
-            latencyMs: result.status == .ok && !result.cached ? result.latencyMs : nil,
-            // A cached answer cost nothing in this run; a failed request without a cost counts as free.
-            costUSD: result.cached ? 0 : result.status == .error ? (result.costUSD ?? 0) : result.costUSD,
-            errored: result.status == .error)
+        let outcome = ItemOutcome(result)
         let key = PairKey(test: result.test, repeatIndex: result.repeatIndex)
         for group in [Group(provider: result.provider, category: nil), Group(provider: result.provider, category: result.category)] {
             if inB {
