@@ -11,9 +11,13 @@ public struct RenderOptions: Sendable {
     /// The JUnit `hostname`; nil asks the system (gethostname), falling back to "localhost".
     /// Tests pin it so that golden files are stable.
     public var hostname: String?
+    /// With `report --baseline`: the baseline's run id and what got significantly worse since it.
+    /// JUnit adds a testsuite with a failing testcase per regression (one passing case when none).
+    public var regressions: (baseline: String, list: [Regression])?
 
-    public init(hostname: String? = nil) {
+    public init(hostname: String? = nil, regressions: (baseline: String, list: [Regression])? = nil) {
         self.hostname = hostname
+        self.regressions = regressions
     }
 }
 
@@ -79,7 +83,7 @@ public final class StreamingReport {
         case .json: try JSONReport.write(self, to: output)
         case .markdown: try MarkdownReport.write(self, to: output)
         case .csv: try CSVReport.write(self, to: output)
-        case .junit: try JUnitReport.write(self, hostname: options.hostname ?? SystemHost.name(), to: output)
+        case .junit: try JUnitReport.write(self, hostname: options.hostname ?? SystemHost.name(), regressions: options.regressions, to: output)
         }
         try output.flush()
     }

@@ -39,14 +39,15 @@ struct ReportCommand: ParsableCommand {
                 guard let run = try store.run(id: id) else { throw LLMBenchError(.usage, "no run '\(id)' in the store") }
                 // A baseline that does not exist is an error before any report is written.
                 let base = try baseline.map { name throws(LLMBenchError) in try Self.baselineRun(name, for: run, in: store) }
-                try ReportDestination.write(StreamingReport(run: run, results: store.results(of: id)), as: format, to: output)
+                let regressions = try base.map { base throws(LLMBenchError) in try Self.regressions(of: run, against: base, in: store) }
+                try ReportDestination.write(StreamingReport(run: run, results: store.results(of: id)), as: format, to: output,
+                                            options: RenderOptions(regressions: base.map { ($0.id, regressions!.list) }))
                 if reprice {
                     var repricing = Repricing(table: try Self.prices(pricing, run: run), on: on ?? Timestamps.date(WallClock.nowUnix()))
                     try store.results(of: id).forEachResult(matching: .all) { repricing.add($0) }
                     if format == .table && output == nil { print(repricing.text, terminator: "") } else { printError(String(repricing.text.dropLast())) }
                 }
-                if let base {
-                    let regressions = try Self.regressions(of: run, against: base, in: store)
+                if let regressions {
                     // After a table on the terminal, below it; otherwise on standard error, beside the report.
                     if format == .table && output == nil { print(regressions.text, terminator: "") } else { printError(String(regressions.text.dropLast())) }
                     found = !regressions.list.isEmpty

@@ -12,15 +12,17 @@ extension LLMBenchError.Code {
 /// never sees half a report and a failed write leaves an older file as it was.
 enum ReportDestination {
     /// Standard output when `path` is nil. A file that cannot be written is an error of code `.output`.
-    static func write(_ report: StreamingReport, as format: ReportFormat, to path: String?) throws(LLMBenchError) {
+    static func write(_ report: StreamingReport, as format: ReportFormat, to path: String?,
+                      options: RenderOptions = RenderOptions()) throws(LLMBenchError)
+    {
         guard let path else {
             // As `print` does, a closed standard output is not an error.
-            try report.write(format, to: ReportOutput { bytes in try? FileHandle.standardOutput.write(contentsOf: Data(bytes)) })
+            try report.write(format, options: options, to: ReportOutput { bytes in try? FileHandle.standardOutput.write(contentsOf: Data(bytes)) })
             return
         }
         let file = try ReportFile(path: path)
         do {
-            try report.write(format, to: ReportOutput { bytes throws(LLMBenchError) in try file.write(bytes) })
+            try report.write(format, options: options, to: ReportOutput { bytes throws(LLMBenchError) in try file.write(bytes) })
             try file.commit()
         } catch {
             file.discard()

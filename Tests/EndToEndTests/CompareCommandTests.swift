@@ -125,6 +125,20 @@ struct HistoryCommandTests {
         let missing = try cli.run(["report", good.id, "--store", store, "--baseline", "last"])
         #expect(missing.status == 2 && missing.stdout.isEmpty && missing.stderr.contains("no earlier run of suite 'compare'"))
         #expect(try cli.run(["report", worse.id, "--store", store, "--fail-on-regression"]).status == 2, "needs --baseline")
+
+        // JUnit for CI: a testsuite of the regressions, each a failing testcase; valid against both schemas.
+        let junit = try cli.run(["report", worse.id, "--store", store, "--baseline", "release", "--format", "junit", "--output", dir.file("r.xml")])
+        #expect(junit.status == 0, "\(junit.stderr)")
+        let xml = try String(contentsOfFile: dir.file("r.xml"), encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"regressions against \(good.id)\""))
+        #expect(xml.contains("<testcase name=\"pass_rate all\" classname=\"compare.regressions.p\""))
+        #expect(xml.contains("type=\"regression\""))
+        for schema in ["windyroad-JUnit.xsd", "jenkins-xunit-junit-10.xsd"] {
+            let check = try Shell.run("/usr/bin/xmllint", ["--noout", "--schema", TestPaths.repo("Tests/Fixtures/junit/schemas/\(schema)"), dir.file("r.xml")])
+            #expect(check.status == 0, "\(schema): \(check.stderr)")
+        }
+        let none = try cli.run(["report", good.id, "--store", store, "--baseline", worse.id, "--format", "junit"])
+        #expect(none.stdout.contains("<testcase name=\"no significant regression\"") && !none.stdout.contains("type=\"regression\""))
     }
 }
 

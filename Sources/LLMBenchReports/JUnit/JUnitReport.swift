@@ -1,3 +1,4 @@
+import Foundation
 import LLMBenchCore
 
 /// JUnit XML for CI, valid against both the Apache Ant schema (windyroad-JUnit.xsd) and Jenkins xunit's
@@ -21,10 +22,12 @@ enum JUnitReport {
     /// How much of an answer a failure or error body carries.
     static let outputLimitCharacters = 2000
 
-    static func write(_ report: StreamingReport, hostname: String, to output: ReportOutput) throws(LLMBenchError) {
+    static func write(_ report: StreamingReport, hostname: String, regressions: (baseline: String, list: [Regression])? = nil,
+                      to output: ReportOutput) throws(LLMBenchError)
+    {
         try reporting {
             let xml = try XMLTextWriter { bytes in try output.write(bytes) }
-            try write(report, hostname: hostname, to: xml)
+            try write(report, hostname: hostname, regressions: regressions, to: xml)
         }
     }
 
@@ -44,7 +47,9 @@ enum JUnitReport {
 
     /// One testsuite per provider: providers with results in order of their first result, then those
     /// with requests that never started.
-    private static func write(_ report: StreamingReport, hostname: String, to xml: XMLTextWriter) throws {
+    private static func write(_ report: StreamingReport, hostname: String, regressions: (baseline: String, list: [Regression])?,
+                              to xml: XMLTextWriter) throws
+    {
         let overview = try report.overview()
         let tally = overview.tally
         try xml.startDocument()
@@ -59,7 +64,56 @@ enum JUnitReport {
                               notRunMessage: tally.incompleteNote ?? "", names: overview.names)
             try suite.write(to: xml)
         }
+        if let regressions {
+            try writeRegressions(regressions.list, baseline: regressions.baseline, run: report.run, id: providers.count, hostname: hostname, to: xml)
+        }
         try xml.finish()
+    }
+
+    /// `report --baseline`: one failing testcase per significant regression, or one passing case
+    /// saying there is none, so that CI reading JUnit fails on them as on failed tests.
+    private static func writeRegressions(_ list: [Regression], baseline: String, run: RunInfo, id: Int, hostname: String,
+                                         to xml: XMLTextWriter) throws
+    {
+        try xml.startElement("testsuite")
+        try xml.attribute("name", "regressions against \(baseline)")
+        try xml.attribute("package", run.suite)
+        try xml.attribute("id", String(id))
+        try xml.attribute("timestamp", Timestamps.localISO(run.startedAt))
+        try xml.attribute("hostname", nonBlank(hostname, or: "localhost"))
+        try xml.attribute("tests", String(max(1, list.count)))
+        try xml.attribute("failures", String(list.count))
+        try xml.attribute("errors", "0")
+        try xml.attribute("time", "0")
+        try xml.startElement("properties")
+        try xml.startElement("property")
+        try xml.attribute("name", "baseline")
+        try xml.attribute("value", baseline)
+        try xml.endElement()
+        try xml.endElement()
+        if list.isEmpty {
+            try xml.startElement("testcase")
+            try xml.attribute("name", "no significant regression")
+            try xml.attribute("classname", "\(run.suite).regressions")
+            try xml.attribute("time", "0")
+            try xml.endElement()
+        }
+        for regression in list {
+            try xml.startElement("testcase")
+            try xml.attribute("name", "\(regression.measure.rawValue) \(regression.category ?? "all")")
+            try xml.attribute("classname", "\(run.suite).regressions.\(regression.provider)")
+            try xml.attribute("time", "0")
+            try xml.startElement("failure")
+            try xml.attribute("message", "\(regression.change) (p=\(String(format: "%.3g", regression.pValue)))")
+            try xml.attribute("type", "regression")
+            try xml.endElement()
+            try xml.endElement()
+        }
+        try xml.startElement("system-out")
+        try xml.endElement()
+        try xml.startElement("system-err")
+        try xml.endElement()
+        try xml.endElement()
     }
 
     /// A planned request that never ran.
