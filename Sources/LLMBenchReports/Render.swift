@@ -1,3 +1,4 @@
+import Foundation
 import LLMBenchCore
 
 /// The report formats the CLI offers (`--format`).
@@ -14,10 +15,42 @@ public struct RenderOptions: Sendable {
     /// With `report --baseline`: the baseline's run id and what got significantly worse since it.
     /// JUnit adds a testsuite with a failing testcase per regression (one passing case when none).
     public var regressions: (baseline: String, list: [Regression])?
+    /// The table on a terminal: fit to its width, coloured unless `NO_COLOR`. nil (a file, a pipe, a
+    /// CI log): plain ASCII at full width.
+    public var terminal: TerminalStyle?
 
-    public init(hostname: String? = nil, regressions: (baseline: String, list: [Regression])? = nil) {
+    public init(hostname: String? = nil, regressions: (baseline: String, list: [Regression])? = nil, terminal: TerminalStyle? = nil) {
         self.hostname = hostname
         self.regressions = regressions
+        self.terminal = terminal
+    }
+}
+
+/// How the table is drawn on a terminal.
+public struct TerminalStyle: Sendable, Equatable {
+    /// Columns available; 0 for no limit.
+    public var width: Int
+    public var colour: Bool
+
+    public init(width: Int, colour: Bool) {
+        self.width = width
+        self.colour = colour
+    }
+
+    /// Standard output's, when it is a terminal: its width (`TIOCGWINSZ`, else `COLUMNS`), colour
+    /// unless `NO_COLOR` is set (no-color.org) or `TERM` is `dumb`. nil when it is not a terminal.
+    public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalStyle? {
+        var size = winsize()
+        let measured = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+        return make(isTerminal: isatty(STDOUT_FILENO) == 1, measuredColumns: measured, environment: environment)
+    }
+
+    /// The decision itself, apart from the system calls.
+    static func make(isTerminal: Bool, measuredColumns: Int?, environment: [String: String]) -> TerminalStyle? {
+        guard isTerminal else { return nil }
+        let columns = measuredColumns ?? Int(environment["COLUMNS"] ?? "") ?? 0
+        let noColour = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
+        return TerminalStyle(width: columns, colour: !noColour)
     }
 }
 
@@ -79,7 +112,7 @@ public final class StreamingReport {
     /// plus a newline.
     public func write(_ format: ReportFormat, options: RenderOptions = RenderOptions(), to output: ReportOutput) throws(LLMBenchError) {
         switch format {
-        case .table: try output.write(TerminalTable.render(try overview()))
+        case .table: try output.write(TerminalTable.render(try overview(), style: options.terminal))
         case .json: try JSONReport.write(self, to: output)
         case .markdown: try MarkdownReport.write(self, to: output)
         case .csv: try CSVReport.write(self, to: output)

@@ -16,6 +16,9 @@ enum ReportDestination {
                       options: RenderOptions = RenderOptions()) throws(LLMBenchError)
     {
         guard let path else {
+            // On a terminal the table fits it and is coloured (NO_COLOR respected).
+            var options = options
+            if format == .table, options.terminal == nil { options.terminal = TerminalStyle.standardOutput() }
             // As `print` does, a closed standard output is not an error.
             try report.write(format, options: options, to: ReportOutput { bytes in try? FileHandle.standardOutput.write(contentsOf: Data(bytes)) })
             return

@@ -1,32 +1,60 @@
 import LLMBenchCore
 
-/// The comparative table printed at the end of a run: ASCII rules, aligned, no colour, so it reads the
-/// same in a terminal, a CI log and a pasted issue.
+/// The comparative table printed at the end of a run: ASCII rules, aligned, so it reads the same in
+/// a terminal, a CI log and a pasted issue. On a terminal (`style`), it fits the terminal's width —
+/// the least needed columns go first, and a line says which — and it is coloured: the pass rate by
+/// how high it is, errors in red, rules dim; `NO_COLOR` turns colour off.
 enum TerminalTable {
-    static func render(_ overview: Overview) -> String {
+    /// Columns of `SummaryColumns.headers` left out, in this order, until the table fits.
+    static let dropOrder = ["note", "cost/pass USD", "TTFT p50 ms", "latency p95 ms", "errors", "n", "cost USD", "latency p50 ms"]
+
+    static func render(_ overview: Overview, style: TerminalStyle? = nil) -> String {
         let run = overview.tally.run
-        let headers = ["provider", "model", "category"] + SummaryColumns.headers
-        let rows = overview.summary.map { group in
+        var headers = ["provider", "model", "category"] + SummaryColumns.headers
+        var rows = overview.summary.map { group in
             [group.provider, group.model, group.category ?? "all"].map(Figures.terminalSafe) + SummaryColumns.cells(group)
         }
-        // Columns after provider, model and category hold figures; the last (note) is text.
-        let rightAligned = Set(3..<(headers.count - 1))
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        // Columns after provider, model and category hold figures; the note is text.
+        func rightAligned(_ header: String) -> Bool { !["provider", "model", "category", "note"].contains(header) }
+        func widths() -> [Int] {
+            var widths = headers.map(\.count)
+            for row in rows {
+                for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+            }
+            return widths
         }
-        func line(_ cells: [String]) -> String {
-            let padded = cells.enumerated().map { i, cell in
-                let fill = String(repeating: " ", count: widths[i] - cell.count)
-                return rightAligned.contains(i) ? fill + cell : cell + fill
+        var left: [String] = []
+        if let style, style.width > 0 {
+            for column in dropOrder where widths().reduce(0, +) + 2 * (headers.count - 1) > style.width {
+                guard let i = headers.firstIndex(of: column) else { continue }
+                headers.remove(at: i)
+                rows = rows.map { var row = $0; row.remove(at: i); return row }
+                left.append(column)
+            }
+        }
+        let width = widths()
+        let colour = style?.colour == true
+        func paint(_ text: String, _ code: String) -> String { colour && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        func line(_ cells: [String], header: Bool = false) -> String {
+            let padded = cells.enumerated().map { i, cell -> String in
+                let fill = String(repeating: " ", count: width[i] - cell.count)
+                var shown = cell
+                if header {
+                    shown = paint(cell, "1")
+                } else if headers[i] == "pass rate", let rate = Double(cell.dropLast()) {
+                    shown = paint(cell, rate >= 90 ? "32" : rate >= 50 ? "33" : "31")
+                } else if headers[i] == "errors", let count = Int(cell), count > 0 {
+                    shown = paint(cell, "31")
+                }
+                return rightAligned(headers[i]) ? fill + shown : shown + fill
             }
             return trimmingTrailingSpaces(padded.joined(separator: "  "))
         }
-        let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
+        let rule = paint(String(repeating: "-", count: width.reduce(0, +) + 2 * (width.count - 1)), "2")
 
         let incompleteNote = overview.tally.incompleteNote
-        var out = incompleteNote.map { [Figures.terminalSafe($0), ""] } ?? []
-        out += [line(headers), rule]
+        var out = incompleteNote.map { [paint(Figures.terminalSafe($0), "1;33"), ""] } ?? []
+        out += [line(headers, header: true), rule]
         let overallCount = overview.summary.prefix { $0.category == nil }.count
         for (i, row) in rows.enumerated() {
             // Summaries list overall groups first, then per-category ones; a rule separates the two.
@@ -34,9 +62,12 @@ enum TerminalTable {
             out.append(line(row))
         }
         if rows.isEmpty { out.append("(no results)") }
+        if !left.isEmpty {
+            out.append("(left out to fit \(style!.width) columns: \(left.joined(separator: ", ")); widen the terminal, or use --format markdown)")
+        }
         if !run.notices.isEmpty { out.append("") }
         for notice in run.notices { out.append("note: " + Figures.terminalSafe(notice)) }
-        if let note = incompleteNote { out += ["", Figures.terminalSafe(note)] }
+        if let note = incompleteNote { out += ["", paint(Figures.terminalSafe(note), "1;33")] }
         return out.joined(separator: "\n") + "\n"
     }
 
