@@ -3,14 +3,14 @@
 # the C libraries it links (libcurl, libxml2, SQLite), pkg-config, xmllint and Python's
 # junitparser (both used by the JUnit tests). With --tests, also what only the tests use: zsh and fish
 # (the completion tests run the generated scripts in each shell) and Debian's pytest for the system
-# python3 (the JUnit-XML grader's tests run it in the sandbox, whose PATH is the system's). Safe to
-# run twice.
+# python3 (the JUnit-XML grader's tests run it in the sandbox, whose PATH is the system's) and
+# Chromium (the HTML report is opened in it, headless). Safe to run twice.
 set -euo pipefail
 
 export PATH="/opt/swift/usr/bin:$PATH"
 need_apt=()
 packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config libxml2-utils python3 sqlite3)
-[ "${1:-}" = "--tests" ] && packages+=(zsh fish python3-pytest)
+[ "${1:-}" = "--tests" ] && packages+=(zsh fish python3-pytest chromium)
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done

@@ -3,7 +3,7 @@ import LLMBenchCore
 
 /// The report formats the CLI offers (`--format`).
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, json, markdown, csv, junit
+    case table, json, markdown, csv, junit, html
 }
 
 /// What a rendering may vary besides the report itself. A parameter object, so options can be added
@@ -117,6 +117,7 @@ public final class StreamingReport {
         case .markdown: try MarkdownReport.write(self, to: output)
         case .csv: try CSVReport.write(self, to: output)
         case .junit: try JUnitReport.write(self, hostname: options.hostname ?? SystemHost.name(), regressions: options.regressions, to: output)
+        case .html: try HTMLReport.write(self, to: output)
         }
         try output.flush()
     }

@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: "The run id (see the end of `llmbench run`).") var runID: String?
     @Flag(help: "The most recent run.") var last = false
-    @Option(help: "table, json, markdown, csv or junit.") var format: ReportFormat = .table
+    @Option(help: "table, json, markdown, csv, junit or html (one self-contained file).") var format: ReportFormat = .table
     @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "FILE")) var output: String?
     @OptionGroup var store: StoreOptions
     @Option(help: ArgumentHelp("List what got significantly worse since this run: a run id, 'last' (the run of the same suite before this one) or a tag (its newest run).", valueName: "RUN_ID|last|TAG"))

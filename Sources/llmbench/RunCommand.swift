@@ -48,6 +48,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the JSON report here.", valueName: "FILE")) var json: String?
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "FILE")) var junit: String?
     @Option(help: ArgumentHelp("Also write a Markdown report here.", valueName: "FILE")) var markdown: String?
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report here.", valueName: "FILE")) var html: String?
     @Option(name: .customLong("fail-on"), help: "Exit 1 when: threshold (a test failed or errored), error (a request errored), never.")
     var failOn: FailOn = .threshold
 
@@ -217,7 +218,7 @@ struct RunCommand: ParsableCommand {
                 : StreamingReport(run: outcome.run, results: stored)
             tally = try report.tally()
             try ReportDestination.write(report, as: .table, to: nil)
-            for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown)] {
+            for (path, format) in [(json, ReportFormat.json), (junit, .junit), (markdown, .markdown), (html, .html)] {
                 guard let path else { continue }
                 try ReportDestination.write(report, as: format, to: path)
             }

@@ -13,7 +13,7 @@ struct GoldenRunTests {
     }
 
     static let formats: [(ReportFormat, String)] = [
-        (.table, "table.txt"), (.json, "json"), (.markdown, "md"), (.csv, "csv"), (.junit, "junit.xml"),
+        (.table, "table.txt"), (.json, "json"), (.markdown, "md"), (.csv, "csv"), (.junit, "junit.xml"), (.html, "html"),
     ]
 
     static func run(_ status: RunStatus, reason: String? = nil, plan: RunPlan? = nil) -> RunInfo {
