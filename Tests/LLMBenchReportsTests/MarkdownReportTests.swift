@@ -9,6 +9,17 @@ struct MarkdownReportTests {
         try expectGolden(Self.markdown, named: "report.md")
     }
 
+    /// A pull-request comment: the recommendation first, the long tables folded in <details>.
+    @Test func theRecommendationComesFirstAndDetailsAreFolded() throws {
+        let text = Self.markdown
+        let recommendation = try #require(text.range(of: "## Recommendation"))
+        let summary = try #require(text.range(of: "## Summary"))
+        #expect(recommendation.lowerBound < summary.lowerBound)
+        #expect(text.contains("## By category\n\n<details><summary>"))
+        #expect(text.contains("## Failures\n\n<details><summary>3 failed or errored</summary>"))
+        #expect(text.components(separatedBy: "<details>").count == text.components(separatedBy: "</details>").count)
+    }
+
     @Test func headerNamesTheRunAndItsPrices() {
         #expect(Self.markdown.hasPrefix("# LLMBench report: smoke\n"))
         #expect(Self.markdown.contains("- Run: run-20261129-041200\n"))

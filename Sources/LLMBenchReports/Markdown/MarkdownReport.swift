@@ -40,18 +40,21 @@ enum MarkdownReport {
         let overall = overview.summary.filter { $0.category == nil }
         try lines(tableHead(["provider", "model"] + SummaryColumns.headers))
         try lines(overall.map { tableRow([cell($0.provider), cell($0.model)] + SummaryColumns.cells($0)) })
-        try lines(["", "## By category", ""])
+        // Details folded, so the report fits a pull-request comment (GitHub renders <details>).
         let byCategory = overview.summary.filter { $0.category != nil }
+        try lines(["", "## By category", "", "<details><summary>\(byCategory.count) rows</summary>", ""])
         try lines(tableHead(["provider", "model", "category"] + SummaryColumns.headers))
         try lines(byCategory.map { tableRow([cell($0.provider), cell($0.model), cell($0.category ?? "")] + SummaryColumns.cells($0)) })
-        try lines(["", "## Failures", ""])
+        try lines(["", "</details>", "", "## Failures", ""])
         if failed + errored == 0 {
             try line("None.")
         } else {
+            try lines(["<details><summary>\(failed + errored) failed or errored</summary>", ""])
             try lines(tableHead(["test", "provider", "model", "kind", "detail", "output"]))
             try report.results.forEachResult(matching: ResultFilter(onlyFailures: true)) { result throws(LLMBenchError) in
                 try line(tableRow(failureRow(result, name: overview.names.name(result))))
             }
+            try lines(["", "</details>"])
         }
 
         if tally.notStartedCount > 0 {
