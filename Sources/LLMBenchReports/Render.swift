@@ -65,6 +65,7 @@ public final class StreamingReport {
     public let results: any ResultSource
     private var overviewRead: Overview?
     private var decisionsRead: [DecisionTally.Decision]?
+    private var decisionTally: DecisionTally?
 
     public init(run: RunInfo, results: any ResultSource) {
         self.run = run
@@ -86,10 +87,12 @@ public final class StreamingReport {
     public func decisions() throws(LLMBenchError) -> [DecisionTally.Decision] {
         if let decisionsRead { return decisionsRead }
         if overviewRead == nil { _ = try overview() }
-        if let decisionsRead { return decisionsRead }
-        var decisions = DecisionTally(current: run.plan?.current)
-        try results.forEachResult(matching: .all) { decisions.add($0) }
-        decisionsRead = decisions.decisions()
+        if decisionTally == nil {
+            var decisions = DecisionTally(current: run.plan?.current)
+            try results.forEachResult(matching: .all) { decisions.add($0) }
+            decisionTally = decisions
+        }
+        decisionsRead = decisionTally!.decisions()
         return decisionsRead!
     }
 
@@ -102,7 +105,8 @@ public final class StreamingReport {
             decisions.add(result)
         }
         let overview = Overview(tally)
-        decisionsRead = decisions.decisions()
+        // Gathered in the same pass; the comparisons are made only if a format asks (`decisions()`).
+        decisionTally = decisions
         overviewRead = overview
         return overview
     }

@@ -84,8 +84,12 @@ public struct PairedComparison: Sendable, Equatable {
     public func passDifferenceIsSignificant(at level: Double = 0.05) -> Bool { passPValue < level }
 
     /// Above this many pairs a difference is tested with the paired t test: a bootstrap of 2,000
-    /// resamples would cost seconds, and the mean of that many differences is normal enough.
-    public static let bootstrapPairs = 2_000
+    /// resamples would cost seconds over many comparisons, and the mean of that many differences
+    /// is normal enough.
+    public static let bootstrapPairs = 500
+
+    /// The differences a comparison may compute; pass/fail (McNemar) and errors always are.
+    public enum Measure: Sendable, CaseIterable { case quality, latency, cost }
 
     /// Pairs the items both were given; intervals and tests use those pairs only.
     public init(a: [PairKey: ItemOutcome], b: [PairKey: ItemOutcome], resamples: Int = 2000, seed: UInt64 = 0x1EB) {
@@ -93,18 +97,24 @@ public struct PairedComparison: Sendable, Equatable {
         self.init(pairs: keys.map { (a[$0]!, b[$0]!) }, resamples: resamples, seed: seed)
     }
 
-    /// The same from the pairs themselves (A's outcome, B's), in a fixed order.
-    public init(pairs: [(ItemOutcome, ItemOutcome)], resamples: Int = 2000, seed: UInt64 = 0x1EB) {
+    /// The same from the pairs themselves (A's outcome, B's), in a fixed order; only `measures`'
+    /// differences are computed (the others are nil).
+    public init(pairs: [(ItemOutcome, ItemOutcome)], resamples: Int = 2000, seed: UInt64 = 0x1EB,
+                measures: Set<Measure> = Set(Measure.allCases))
+    {
         self.pairs = pairs.count
         onlyA = pairs.count(where: { $0.0.passed && !$0.1.passed })
         onlyB = pairs.count(where: { !$0.0.passed && $0.1.passed })
         (passPValue, passTestExact) = Inference.mcnemar(onlyA: onlyA, onlyB: onlyB)
-        quality = Self.difference(pairs.compactMap { pair in pair.0.quality.flatMap { qa in pair.1.quality.map { (qa, $0) } } },
-                                  resamples: resamples, seed: seed)
-        latencyMs = Self.difference(pairs.compactMap { pair in pair.0.latencyMs.flatMap { la in pair.1.latencyMs.map { (la, $0) } } },
-                                    resamples: resamples, seed: seed)
-        costUSD = Self.difference(pairs.compactMap { pair in pair.0.costUSD.flatMap { ca in pair.1.costUSD.map { (ca, $0) } } },
-                                  resamples: resamples, seed: seed)
+        quality = !measures.contains(.quality) ? nil
+            : Self.difference(pairs.compactMap { pair in pair.0.quality.flatMap { qa in pair.1.quality.map { (qa, $0) } } },
+                              resamples: resamples, seed: seed)
+        latencyMs = !measures.contains(.latency) ? nil
+            : Self.difference(pairs.compactMap { pair in pair.0.latencyMs.flatMap { la in pair.1.latencyMs.map { (la, $0) } } },
+                              resamples: resamples, seed: seed)
+        costUSD = !measures.contains(.cost) ? nil
+            : Self.difference(pairs.compactMap { pair in pair.0.costUSD.flatMap { ca in pair.1.costUSD.map { (ca, $0) } } },
+                              resamples: resamples, seed: seed)
         errorsOnlyA = pairs.count(where: { $0.0.errored && !$0.1.errored })
         errorsOnlyB = pairs.count(where: { !$0.0.errored && $0.1.errored })
         errorPValue = Inference.mcnemar(onlyA: errorsOnlyA, onlyB: errorsOnlyB).pValue

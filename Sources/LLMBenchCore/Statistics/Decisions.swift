@@ -123,7 +123,8 @@ public struct DecisionTally: Sendable {
         for standing in standings where standing.id != best.id {
             let p = providerIndex[standing.id]!
             let pairs = inGroup.compactMap { item in outcome(b, item).flatMap { ours in outcome(p, item).map { (ours, $0) } } }
-            if !pairs.isEmpty { comparisons[standing.id] = PairedComparison(pairs: pairs, resamples: resamples) }
+            // The recommendation needs pass/fail and quality only.
+            if !pairs.isEmpty { comparisons[standing.id] = PairedComparison(pairs: pairs, resamples: resamples, measures: [.quality]) }
         }
         let named = current.flatMap { id in standings.contains { $0.id == id } ? id : nil }
         return Decision(category: category.map { categories[$0] }, standings: standings, models: models,
