@@ -31,6 +31,31 @@ struct ResultEncodingPropertyTests {
                 Issue.record("case \(index) (seed \(Self.seed)): reading the JSON back changed the result: \(writer.text)")
                 return
             }
+            // The store's reader, member by member, reads the same result.
+            guard BenchResult.decode(utf8: fast) == result else {
+                Issue.record("case \(index) (seed \(Self.seed)): BenchResult.decode read another result: \(writer.text)")
+                return
+            }
+        }
+    }
+
+    /// The member-by-member reader agrees with the parse-then-read one where the text is odd:
+    /// repeated keys (the last wins), unknown keys, wrong types (read as absent), and it refuses
+    /// what the parser refuses.
+    @Test func theMemberReaderAgreesWithTheParserOnOddText() throws {
+        let texts = [
+            #"{"test":"a","provider":"p","status":"ok","test":"b","unknown":{"x":[1,2,{"y":null}]},"latency_ms":"12","passed":true}"#,
+            #"{ "status" : "error" , "provider":"p","test":"t","error":{"kind":"timeout","message":"m"},"scores":[{"scorer":"s","value":0.5}]}"#,
+            #"{"test":"t","provider":"p","status":"ok","input_tokens":10,"output_tokens":3,"input_tokens_method":"tokenizer"}"#,
+        ]
+        for text in texts {
+            let parsed = BenchResult(json: try JSONValue.parse(text))
+            #expect(parsed != nil)
+            #expect(BenchResult.decode(utf8: Array(text.utf8)) == parsed, "\(text)")
+        }
+        #expect(BenchResult.decode(utf8: Array(#"{"test":"a","provider":"p","status":"ok"}"#.utf8))?.test == "a")
+        for bad in [#"{"test":"a","provider":"p","status":"ok"} x"#, #"["test"]"#, #"{"test":"a","provider":"p","status":"ok","#, "", #"{"status":"nope","test":"a","provider":"p"}"#] {
+            #expect(BenchResult.decode(utf8: Array(bad.utf8)) == nil, "\(bad)")
         }
     }
 

@@ -193,3 +193,39 @@ struct JSONParser {
         return value
     }
 }
+
+extension JSONParser {
+    /// Reads a document that is one object, member by member: the value of a key `wanted` gives a
+    /// slot for is parsed and passed to `take` (a repeated key's last value wins, as in a parsed
+    /// object); other values are parsed and dropped. Throws as `parseDocument` would.
+    mutating func forEachMember(wanted: (String) -> Int?, _ take: (Int, JSONValue) -> Void) throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
+        try nest()
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+                let key = try parseString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipWhitespace()
+                let value = try parseValue()
+                if let slot = wanted(key) { take(slot, value) }
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+                throw fail("expected ',' or '}'")
+            }
+        }
+        depth -= 1
+        skipWhitespace()
+        guard index == bytes.count else { throw fail("unexpected text after the value") }
+    }
+}

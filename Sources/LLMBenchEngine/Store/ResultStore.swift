@@ -478,7 +478,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The next row's result; nil after the last.
     private func readResult(_ query: SQLiteDatabase.Statement, runID: String) throws(LLMBenchError) -> BenchResult? {
         guard try query.step() else { return nil }
-        guard let text = query.string(1), let json = try? JSONValue.parse(text), let result = BenchResult(json: json) else {
+        guard let bytes = query.utf8(1), let result = BenchResult.decode(utf8: bytes) else {
             throw LLMBenchError(.store, "result \(query.int(0) ?? -1) of run \(runID) is unreadable in \(db.path)")
         }
         return result
@@ -609,7 +609,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             query.bind(1, Int(cacheKey)); query.bind(2, since); query.bind(3, limit)
             var found: [BenchResult] = []
             while try query.step() {
-                if let text = query.string(0), let json = try? JSONValue.parse(text), let result = BenchResult(json: json) { found.append(result) }
+                if let bytes = query.utf8(0), let result = BenchResult.decode(utf8: bytes) { found.append(result) }
             }
             return found
         }

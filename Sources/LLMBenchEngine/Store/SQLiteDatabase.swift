@@ -145,6 +145,13 @@ final class SQLiteDatabase {
             return String(cString: text)
         }
 
+        /// A text column's UTF-8 bytes, without making a String of them.
+        func utf8(_ column: Int32) -> [UInt8]? {
+            guard sqlite3_column_type(raw, column) != SQLITE_NULL, let text = sqlite3_column_text(raw, column) else { return nil }
+            let count = Int(sqlite3_column_bytes(raw, column))
+            return [UInt8](UnsafeBufferPointer(start: text, count: count))
+        }
+
         func double(_ column: Int32) -> Double? {
             sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : sqlite3_column_double(raw, column)
         }
