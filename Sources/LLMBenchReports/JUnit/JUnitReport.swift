@@ -145,7 +145,9 @@ enum JUnitReport {
             if namesTheRun { try body(NotRun(name: "run \(run.id)", category: "run")) }
         }
 
-        /// Two passes over the provider's results: its testcases, then its system-out.
+        /// One pass over the provider's results: its testcases, and the lines of its system-out kept
+        /// for after them (a line per result of this provider: memory grows with one provider's
+        /// results, never the run's).
         func write(to xml: XMLTextWriter) throws {
             let figures = tally.byProvider[provider] ?? ProviderFigures()
             var notRunCount = 0
@@ -170,7 +172,7 @@ enum JUnitReport {
             }
             try xml.endElement()
 
-            try writeTestcases(to: xml)
+            let outLines = try writeTestcases(to: xml)
             try forEachNotRun { item in
                 try xml.startElement("testcase")
                 try xml.attribute("name", nonBlank(item.name, or: "test"))
@@ -186,11 +188,7 @@ enum JUnitReport {
             // One line per testcase, written line by line: libxml2 appends text to the open element.
             try xml.startElement("system-out")
             try xml.text("run \(run.id), suite \(run.suite), prices of \(run.prices.date)")
-            try results.forEachResult(matching: filter) { result throws(LLMBenchError) in
-                try reporting {
-                    try xml.text("\n\(names.name(result)) [\(JUnitReport.classname(suite: run.suite, provider: result.provider, category: result.category))]: \(outcome(result)), \(Figures.metrics(result))")
-                }
-            }
+            for line in outLines { try xml.text(line) }
             try forEachNotRun { item in try xml.text("\n\(item.name) [\(JUnitReport.classname(suite: run.suite, provider: provider, category: item.category))]: not run") }
             try xml.text("\n")
             try xml.endElement()
@@ -202,8 +200,11 @@ enum JUnitReport {
             try xml.endElement()
         }
 
-        private func writeTestcases(to xml: XMLTextWriter) throws {
+        /// Writes the provider's testcases; returns its system-out lines, one per result.
+        private func writeTestcases(to xml: XMLTextWriter) throws -> [String] {
+            var outLines: [String] = []
             try results.forEachResult(matching: filter) { result throws(LLMBenchError) in
+                outLines.append("\n\(names.name(result)) [\(JUnitReport.classname(suite: run.suite, provider: result.provider, category: result.category))]: \(outcome(result)), \(Figures.metrics(result))")
                 try reporting {
                     try xml.startElement("testcase")
                     try xml.attribute("name", nonBlank(names.name(result), or: "test"))
@@ -226,6 +227,7 @@ enum JUnitReport {
                     try xml.endElement()
                 }
             }
+            return outLines
         }
 
         private func outcome(_ result: BenchResult) -> String {
