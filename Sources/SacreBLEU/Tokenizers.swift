@@ -200,10 +200,6 @@ public enum Tokenizer: String, CaseIterable, Sendable {
         }
     }
 
-    @inline(__always) static func isPeriodOrComma(_ scalar: Unicode.Scalar) -> Bool { scalar == "." || scalar == "," }
-    /// `[0-9]`: ASCII digits only.
-    @inline(__always) static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value &- 0x30 < 10 }
-
     /// The class `[\{-\~\[-\` -\&\(-\+\:-\@\/]`: ASCII punctuation and the space, less `'`, `,`, `-` and `.`.
     static func isMtevalPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -215,13 +211,10 @@ public enum Tokenizer: String, CaseIterable, Sendable {
     /// `re.sub(r"(CLASS)", r" \1 ", line)`: a space on either side of each code point in the class.
     /// (Written through buffers: appending one scalar at a time was most of a corpus score's time.)
     @inline(__always)
-    static func spacingOut(_ line: [Unicode.Scalar], where inClass: (Unicode.Scalar) -> Bool, padded: Bool = false) -> [Unicode.Scalar] {
+    static func spacingOut(_ line: [Unicode.Scalar], where inClass: (Unicode.Scalar) -> Bool) -> [Unicode.Scalar] {
         line.withUnsafeBufferPointer { source in
-            [Unicode.Scalar](unsafeUninitializedCapacity: source.count * 3 + 6) { out, written in
+            [Unicode.Scalar](unsafeUninitializedCapacity: source.count * 3) { out, written in
                 var n = 0
-                // A padding space is spaced out like any other when the class holds the space.
-                let padding = padded ? (inClass(" ") ? 3 : 1) : 0
-                for _ in 0..<padding { out[n] = " "; n += 1 }
                 for scalar in source {
                     if inClass(scalar) {
                         out[n] = " "
@@ -233,7 +226,6 @@ public enum Tokenizer: String, CaseIterable, Sendable {
                         n += 1
                     }
                 }
-                for _ in 0..<padding { out[n] = " "; n += 1 }
                 written = n
             }
         }
