@@ -185,7 +185,7 @@ public struct Recommendation: Sendable, Equatable {
     public static func choose(_ models: [ModelStanding], comparisons: [String: PairedComparison], current: String? = nil,
                               level: Double = 0.05) -> Recommendation?
     {
-        guard let best = models.max(by: { ($0.quality, $1.id) < ($1.quality, $0.id) }) else { return nil }
+        guard let best = best(of: models) else { return nil }
         let notWorse = models.filter { model in
             guard model.id != best.id else { return true }
             guard let comparison = comparisons[model.id] else { return false }
@@ -203,6 +203,11 @@ public struct Recommendation: Sendable, Equatable {
             saving = (referenceCost - chosenCost) / referenceCost * 100
         }
         return Recommendation(chosen: chosen.id, best: best.id, reference: reference.id, savingPercent: saving, candidates: ordered.map(\.id))
+    }
+
+    /// The model with the highest mean quality; on a tie, the first id in order.
+    public static func best(of models: [ModelStanding]) -> ModelStanding? {
+        models.max { ($0.quality, $1.id) < ($1.quality, $0.id) }
     }
 
     /// Worse than the best (B below A) on pass/fail or on quality, significantly.

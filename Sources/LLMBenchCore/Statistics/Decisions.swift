@@ -117,7 +117,7 @@ public struct DecisionTally: Sendable {
             standings.append(ModelStanding(id: provider, costUSD: costs.count == mine.count ? costs.reduce(0, +) / Double(costs.count) : nil,
                                            quality: qualities.reduce(0, +) / Double(qualities.count)))
         }
-        guard standings.count >= 2, let best = standings.max(by: { ($0.quality, $1.id) < ($1.quality, $0.id) }) else { return nil }
+        guard standings.count >= 2, let best = Recommendation.best(of: standings) else { return nil }
         let b = providerIndex[best.id]!
         var comparisons: [String: PairedComparison] = [:]
         for standing in standings where standing.id != best.id {

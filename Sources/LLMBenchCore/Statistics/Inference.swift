@@ -117,9 +117,11 @@ public enum Inference {
     {
         precondition(a.count == b.count, "paired samples have the same length")
         let differences = zip(b, a).map { $0 - $1 }
-        guard let (mean, interval) = meanInterval(differences, confidence: confidence) else { return nil }
+        guard differences.count >= 2 else { return nil }
         let n = Double(differences.count)
+        let mean = differences.reduce(0, +) / n
         let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        guard let interval = meanInterval(count: differences.count, mean: mean, variance: variance, confidence: confidence) else { return nil }
         guard variance > 0 else { return (mean, interval, mean == 0 ? 1 : 0) }
         let t = mean / (variance / n).squareRoot()
         let p = 2 * studentCDF(-abs(t), degreesOfFreedom: n - 1)

@@ -78,23 +78,25 @@ public struct RunComparison: Sendable {
         let ordered = groups.filter { $0.category == nil }.flatMap { overall in
             [overall] + groups.filter { $0.provider == overall.provider && $0.category != nil }
         }
-        return ordered.compactMap { group in
+        return ordered.compactMap { group -> Row? in
             let sideA = a.outcomes[group]!, sideB = b.outcomes[group]!
-            let comparison = PairedComparison(a: sideA, b: sideB, resamples: resamples)
-            guard comparison.pairs > 0 else { return nil }
-            let keys = sideA.keys.filter { sideB[$0] != nil }
-            func rate(_ side: [PairKey: ItemOutcome]) -> Double { Double(keys.count(where: { side[$0]!.passed })) / Double(keys.count) }
-            func cost(_ side: [PairKey: ItemOutcome]) -> Double? {
+            // The pairs once, in key order: the comparison and the rates and costs read the same.
+            let pairs = sideA.keys.filter { sideB[$0] != nil }.sorted().map { (sideA[$0]!, sideB[$0]!) }
+            guard !pairs.isEmpty else { return nil }
+            let comparison = PairedComparison(pairs: pairs, resamples: resamples)
+            let n = Double(pairs.count)
+            func cost(_ side: ((ItemOutcome, ItemOutcome)) -> ItemOutcome) -> Double? {
                 var sum = 0.0
-                for key in keys.sorted() {
-                    guard let c = side[key]!.costUSD else { return nil }
+                for pair in pairs {
+                    guard let c = side(pair).costUSD else { return nil }
                     sum += c
                 }
-                return sum / Double(keys.count)
+                return sum / n
             }
             return Row(provider: group.provider, category: group.category, modelA: a.models[group.provider] ?? "",
-                       modelB: b.models[group.provider] ?? "", passRateA: rate(sideA), passRateB: rate(sideB),
-                       meanCostA: cost(sideA), meanCostB: cost(sideB), comparison: comparison)
+                       modelB: b.models[group.provider] ?? "", passRateA: Double(pairs.count(where: { $0.0.passed })) / n,
+                       passRateB: Double(pairs.count(where: { $0.1.passed })) / n,
+                       meanCostA: cost { $0.0 }, meanCostB: cost { $0.1 }, comparison: comparison)
         }
     }
 }

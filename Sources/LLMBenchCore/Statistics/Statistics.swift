@@ -171,8 +171,8 @@ public struct GroupAccumulator: Sendable {
     private var decodeSum = 0.0, decodes = 0
     private var inputTokens = 0, outputTokens = 0
     private var errorsByKind: [String: Int] = [:]
-    private var qualitySum = 0.0, qualities = 0
-    /// Each quality value, for its interval's variance (two passes, as scipy makes it).
+    /// Each quality value in arrival order: its mean (summed in that order) and its interval's
+    /// variance (two passes, as scipy makes it).
     private var qualityValues: [Double] = []
     private var costSum = 0.0, costs = 0
     private var simulated = false
@@ -192,11 +192,7 @@ public struct GroupAccumulator: Sendable {
             if let v = r.ttftMs { ttfts.append(v) }
             if let v = r.tpotMs { tpots.append(v) }
             if let v = r.decodeTPS { decodeSum += v; decodes += 1 }
-            if let v = r.quality {
-                qualitySum += v
-                qualities += 1
-                qualityValues.append(v)
-            }
+            if let v = r.quality { qualityValues.append(v) }
         } else {
             errors += 1
             errorsByKind[r.errorKind ?? "unknown", default: 0] += 1
@@ -222,7 +218,7 @@ public struct GroupAccumulator: Sendable {
             provider: provider, model: model, category: category, n: n, errors: errors, passed: passed,
             latencyMs: Distribution(latencies), ttftMs: Distribution(ttfts),
             costMeanUSD: costs == 0 ? nil : costSum / Double(costs), costTotalUSD: costs == 0 ? nil : costSum,
-            unpriced: unpriced, qualityMean: qualities == 0 ? nil : qualitySum / Double(qualities),
+            unpriced: unpriced, qualityMean: Statistics.mean(qualityValues),
             qualityInterval: Inference.meanInterval(qualityValues)?.interval.clamped(to: 0...1),
             simulated: simulated,
             cached: cached, scoringCostUSD: scoringCalls == 0 || scoringUnpriced ? nil : scoringCost,
