@@ -214,7 +214,7 @@ final class Scheduler: @unchecked Sendable {
                     continue
                 }
                 let estimate = candidate.retry ? lane.retries[0].estimate : estimateOf(candidate.item)
-                let waitNs = max(lane.requests?.waitNs(for: 1, nowNs: now) ?? 0, lane.tokens?.waitNs(for: estimate.tokens, nowNs: now) ?? 0)
+                let waitNs = bucketWaitNs(lane, estimate, now: now)
                 if waitNs > 0 {
                     lane.blockedSinceNs = lane.blockedSinceNs ?? now
                     wakeAtNs = min(wakeAtNs, now + waitNs)
@@ -250,9 +250,26 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
-    private func admit(_ job: Job, lane: Lane, now: UInt64) {
+    /// How long the provider's request and token buckets make a request of `estimate` wait.
+    private func bucketWaitNs(_ lane: Lane, _ estimate: RequestEstimate, now: UInt64) -> UInt64 {
+        max(lane.requests?.waitNs(for: 1, nowNs: now) ?? 0, lane.tokens?.waitNs(for: estimate.tokens, nowNs: now) ?? 0)
+    }
+
+    /// What admitting a request of `estimate` to `lane` takes, for a job or a service call alike:
+    /// its request and tokens from the buckets, its estimate set aside from the budgets, a slot.
+    /// Returns what was set aside. Under the lock.
+    private func take(_ lane: Lane, _ estimate: RequestEstimate, now: UInt64) -> Double {
         lane.requests?.take(1, nowNs: now)
-        lane.tokens?.take(job.estimate.tokens, nowNs: now)
+        lane.tokens?.take(estimate.tokens, nowNs: now)
+        let reserved = estimate.costUSD ?? 0
+        reservedUSD += reserved
+        lane.reservedUSD += reserved
+        lane.inFlight += 1
+        return reserved
+    }
+
+    private func admit(_ job: Job, lane: Lane, now: UInt64) {
+        job.reservedUSD = take(lane, job.estimate, now: now)
         if let since = lane.blockedSinceNs {
             let waited = MonotonicClock.ms(from: since, to: now)
             lane.blockedSinceNs = nil
@@ -262,10 +279,6 @@ final class Scheduler: @unchecked Sendable {
             if job.log.isEmpty { job.waitMs += waited }
             pendingWaits.append((lane.id, waited))
         }
-        job.reservedUSD = job.estimate.costUSD ?? 0
-        reservedUSD += job.reservedUSD
-        lane.reservedUSD += job.reservedUSD
-        lane.inFlight += 1
         inFlight += 1
         job.admittedNs = now
     }
@@ -405,7 +418,7 @@ final class Scheduler: @unchecked Sendable {
             } else if now < lane.pausedUntilNs {
                 wakeAtNs = lane.pausedUntilNs
             } else {
-                let waitNs = max(lane.requests?.waitNs(for: 1, nowNs: now) ?? 0, lane.tokens?.waitNs(for: estimate.tokens, nowNs: now) ?? 0)
+                let waitNs = bucketWaitNs(lane, estimate, now: now)
                 if waitNs > 0 {
                     wakeAtNs = now + waitNs
                 } else if let refusal = budgetRefusal(lane, estimate) {
@@ -415,12 +428,7 @@ final class Scheduler: @unchecked Sendable {
                         return .failure(RequestError(kind: .invalidRequest, message: "not sent: \(refusal.reason)"))
                     }
                 } else {
-                    lane.requests?.take(1, nowNs: now)
-                    lane.tokens?.take(estimate.tokens, nowNs: now)
-                    let reserved = estimate.costUSD ?? 0
-                    reservedUSD += reserved
-                    lane.reservedUSD += reserved
-                    lane.inFlight += 1
+                    let reserved = take(lane, estimate, now: now)
                     return .success(ServiceTicket(lane: lane, reservedUSD: reserved, tokens: estimate.tokens, admittedNs: now))
                 }
             }
