@@ -26,27 +26,25 @@ enum ProviderService {
             let known = run.serviceProviderIDs.joined(separator: ", ")
             return .failure(RequestError(kind: .notFound, message: "no provider '\(providerID)' in this run; it has: \(known.isEmpty ? "none" : known) (a provider skipped for a missing key is not prepared)"))
         }
-        var requestJSON: [UInt8]
+        var object: [String: JSONValue]
         switch Self.request(kind, request, provider: provider.config) {
-        case .success(let made): requestJSON = made
+        case .success(let made): object = made
         case .failure(let error): return .failure(error)
         }
         // Embeddings already in the store are not asked again: only the texts missing are.
         var cached: [String: [Double]] = [:]
         var inputs: [String] = []
-        if kind == .embed, let store = run.embeddingCache, let object = try? JSONValue.parse(String(decoding: requestJSON, as: UTF8.self)) {
+        if kind == .embed, let store = run.embeddingCache {
             inputs = object["inputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
             cached = (try? store.embeddings(plugin: provider.config.plugin, model: provider.config.model, texts: inputs)) ?? [:]
             if inputs.allSatisfy({ cached[$0] != nil }) { return .success(embeddingsJSON(inputs.map { cached[$0]! })) }
-            if !cached.isEmpty, case .object(var fields) = object {
-                fields["inputs"] = .array(Self.missing(inputs, cached).map { .string($0) })
-                requestJSON = Array(JSONValue.object(fields).jsonText.utf8)
-            }
+            if !cached.isEmpty { object["inputs"] = .array(Self.missing(inputs, cached).map { .string($0) }) }
         }
+        let requestJSON = Array(JSONValue.object(object).jsonText.utf8)
         let policy = provider.config.retry
         let deadlineNs = MonotonicClock.nowNs() + UInt64(policy.deadlineMs) * 1_000_000
         let admission = run.serviceAdmission
-        let estimate = Self.estimate(kind, requestJSON, price: provider.price)
+        let estimate = Self.estimate(kind, object, price: provider.price)
         var attempts = 0
         while true {
             attempts += 1
@@ -100,7 +98,7 @@ enum ProviderService {
 
     /// The plugin's request: the scorer's, with the provider's model (and, for completions, the
     /// provider's options under the scorer's).
-    private static func request(_ kind: Kind, _ bytes: [UInt8], provider: ProviderConfig) -> Result<[UInt8], RequestError> {
+    private static func request(_ kind: Kind, _ bytes: [UInt8], provider: ProviderConfig) -> Result<[String: JSONValue], RequestError> {
         let parsed = bytes.withUnsafeBytes { buffer in Result { () throws(JSONParseError) in try JSONValue.parse(bytes: buffer) } }
         guard case .success(let value) = parsed, var object = value.objectValue else {
             return .failure(RequestError(kind: .invalidRequest, message: "the request to provider '\(provider.id)' is not a JSON object"))
@@ -120,7 +118,7 @@ enum ProviderService {
                 object["test"] = .object(["name": .string(""), "category": .string(""), "expected": .array([]), "repeat": .number(0)])
             }
         }
-        return .success(Array(JSONValue.object(object).jsonText.utf8))
+        return .success(object)
     }
 
     private static func result(_ kind: Kind, _ outcome: CallOutcome, providerID: String) -> Result<[UInt8], RequestError> {
@@ -142,8 +140,7 @@ enum ProviderService {
     /// What a call is expected to take, for the budget and the token bucket: its texts at four
     /// bytes a token (no tokenizer is at hand for an embedder), and for a completion the output
     /// bound its options set, else `RequestEstimate.defaultOutputBound`.
-    static func estimate(_ kind: Kind, _ request: [UInt8], price: PriceEntry?) -> RequestEstimate {
-        let object = (try? JSONValue.parse(String(decoding: request, as: UTF8.self)))?.objectValue ?? [:]
+    static func estimate(_ kind: Kind, _ object: [String: JSONValue], price: PriceEntry?) -> RequestEstimate {
         let texts: [String]
         var outputBound = 0
         switch kind {
