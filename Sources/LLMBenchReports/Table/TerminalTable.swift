@@ -35,16 +35,19 @@ enum TerminalTable {
         let width = widths()
         let colour = style?.colour == true
         func paint(_ text: String, _ code: String) -> String { colour && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-        func line(_ cells: [String], header: Bool = false) -> String {
+        /// A row's cells, coloured from its group's figures (the header's, bold).
+        func line(_ cells: [String], of group: GroupSummary? = nil) -> String {
             let padded = cells.enumerated().map { i, cell -> String in
                 let fill = String(repeating: " ", count: width[i] - cell.count)
                 var shown = cell
-                if header {
+                if let group {
+                    if headers[i] == "pass rate" {
+                        shown = paint(cell, group.passRate >= 0.9 ? "32" : group.passRate >= 0.5 ? "33" : "31")
+                    } else if headers[i] == "errors", group.errors > 0 {
+                        shown = paint(cell, "31")
+                    }
+                } else {
                     shown = paint(cell, "1")
-                } else if headers[i] == "pass rate", let rate = Double(cell.dropLast()) {
-                    shown = paint(cell, rate >= 90 ? "32" : rate >= 50 ? "33" : "31")
-                } else if headers[i] == "errors", let count = Int(cell), count > 0 {
-                    shown = paint(cell, "31")
                 }
                 return rightAligned(headers[i]) ? fill + shown : shown + fill
             }
@@ -54,12 +57,12 @@ enum TerminalTable {
 
         let incompleteNote = overview.tally.incompleteNote
         var out = incompleteNote.map { [paint(Figures.terminalSafe($0), "1;33"), ""] } ?? []
-        out += [line(headers, header: true), rule]
+        out += [line(headers), rule]
         let overallCount = overview.summary.prefix { $0.category == nil }.count
         for (i, row) in rows.enumerated() {
             // Summaries list overall groups first, then per-category ones; a rule separates the two.
             if i == overallCount, i > 0 { out.append(rule) }
-            out.append(line(row))
+            out.append(line(row, of: overview.summary[i]))
         }
         if rows.isEmpty { out.append("(no results)") }
         if !left.isEmpty {
