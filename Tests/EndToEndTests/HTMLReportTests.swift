@@ -34,7 +34,7 @@ struct HTMLReportTests {
             version: 1
             name: html
             providers:
-              - {id: cheap, plugin: mock, model: cheap, options: {mode: scripted, answers: {markup: \(JSONEncoding.string(Self.hostile)), plain: "4"}}}
+              - {id: cheap, plugin: mock, model: cheap, options: {mode: scripted, answers: {markup: \(YAMLQuoting.quoted(Self.hostile)), plain: "4"}}}
               - {id: dear, plugin: mock, model: dear, options: {mode: expected}}
             defaults:
               scorers: [exact_match]
@@ -72,14 +72,5 @@ struct HTMLReportTests {
         let (dom, log) = try Self.open(page)
         guard !dom.isEmpty else { return }
         #expect(log.contains("Content Security Policy"))
-    }
-}
-
-/// A Swift string as a JSON (and YAML double-quoted) string literal.
-enum JSONEncoding {
-    static func string(_ text: String) -> String {
-        var writer = JSONWriter()
-        writer.string(text)
-        return writer.text
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LLMBenchCore
 
 /// Where things are when tests run: the repository (from this file's path) and the build folder
 /// (the folder of the running test binary, where SwiftPM also puts the plugins and `llmbench`).
@@ -258,5 +259,15 @@ public enum HostileYAML {
             i += 1
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// A Swift string as a JSON string literal, which is also a YAML double-quoted scalar: for
+/// writing arbitrary text (markup, newlines, quotes) into a suite file.
+public enum YAMLQuoting {
+    public static func quoted(_ text: String) -> String {
+        var writer = JSONWriter()
+        writer.string(text)
+        return writer.text
     }
 }

@@ -17,21 +17,16 @@ struct JUnitXMLGraderTests {
             assert add(-2, -3) == -5
         """
 
-    /// JSON text is a YAML double-quoted scalar.
-    static func quoted(_ text: String) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed), as: UTF8.self)
-    }
-
     static func suite(answers: [String: String], options: String = "", testFile: String = tests) -> String {
-        let scripted = answers.map { "\(quoted($0.key)): \(quoted($0.value))" }.sorted().joined(separator: ", ")
-        let names = answers.keys.sorted().map { "  - {name: \(quoted($0)), prompt: \"Write add(a, b) in Python.\"}" }.joined(separator: "\n")
+        let scripted = answers.map { "\(YAMLQuoting.quoted($0.key)): \(YAMLQuoting.quoted($0.value))" }.sorted().joined(separator: ", ")
+        let names = answers.keys.sorted().map { "  - {name: \(YAMLQuoting.quoted($0)), prompt: \"Write add(a, b) in Python.\"}" }.joined(separator: "\n")
         return """
             version: 1
             name: grader
             providers:
               - {id: p, plugin: mock, model: m, options: {mode: scripted, answers: {\(scripted)}}}
             defaults:
-              scorers: [{scorer: junit_xml, options: {files: {test_solution.py: \(quoted(testFile))}\(options)}}]
+              scorers: [{scorer: junit_xml, options: {files: {test_solution.py: \(YAMLQuoting.quoted(testFile))}\(options)}}]
             tests:
             \(names)
             """
