@@ -49,13 +49,19 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        // Members are gathered first so the dictionary is built at its final size, not grown key by key.
+        var pairs: [(String, JSONValue)] = []
+        try members { key, value in pairs.append((key, value)) }
+        return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
+    }
+
+    /// Reads an object from its `{` to past its `}`, passing each member to `each` in order.
+    private mutating func members(_ each: (String, JSONValue) -> Void) throws(JSONParseError) {
         try nest()
         defer { depth -= 1 }
         index += 1
-        // Members are gathered first so the dictionary is built at its final size, not grown key by key.
-        var pairs: [(String, JSONValue)] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([:]) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -64,11 +70,11 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            pairs.append((key, try parseValue()))
+            each(key, try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last })) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
             throw fail("expected ',' or '}'")
         }
     }
@@ -201,30 +207,9 @@ extension JSONParser {
     mutating func forEachMember(wanted: (String) -> Int?, _ take: (Int, JSONValue) -> Void) throws(JSONParseError) {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
-        try nest()
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-        } else {
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipWhitespace()
-                let value = try parseValue()
-                if let slot = wanted(key) { take(slot, value) }
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unexpected end of input") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-                throw fail("expected ',' or '}'")
-            }
+        try members { key, value in
+            if let slot = wanted(key) { take(slot, value) }
         }
-        depth -= 1
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected text after the value") }
     }
