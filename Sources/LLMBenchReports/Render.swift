@@ -89,7 +89,7 @@ public final class StreamingReport {
         if overviewRead == nil { _ = try overview() }
         if decisionTally == nil {
             var decisions = DecisionTally(current: run.plan?.current)
-            try results.forEachResult(matching: .all) { decisions.add($0) }
+            try results.forEachFigures(matching: .all) { decisions.add($0) }
             decisionTally = decisions
         }
         decisionsRead = decisionTally!.decisions()
@@ -100,7 +100,7 @@ public final class StreamingReport {
         if let overviewRead { return overviewRead }
         var tally = RunTally(run: run)
         var decisions = DecisionTally(current: run.plan?.current)
-        try results.forEachResult(matching: .all) { result throws(LLMBenchError) in
+        try results.forEachFigures(matching: .all) { result throws(LLMBenchError) in
             tally.add(result)
             decisions.add(result)
         }

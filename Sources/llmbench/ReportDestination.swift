@@ -34,19 +34,36 @@ enum ReportDestination {
     }
 }
 
-/// A temporary file beside `path` that becomes `path` on `commit()`.
+/// A temporary file beside `path` that becomes `path` on `commit()`. What is not a file (`/dev/null`,
+/// a named pipe, a terminal) is written as it is: renaming a file over it would replace the device
+/// with a file. A symbolic link is followed, so the file it names gets the report and the link stays.
 private final class ReportFile {
     let path: String
-    private let temporaryPath: String
+    /// Where the report is written before it takes its place; nil when written in place.
+    private let temporaryPath: String?
     private var file: UnsafeMutablePointer<FILE>?
 
-    init(path: String) throws(LLMBenchError) {
-        self.path = path
-        let url = URL(fileURLWithPath: path)
+    init(path given: String) throws(LLMBenchError) {
+        path = given
+        var target = given
+        if let resolved = realpath(given, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        var info = stat()
+        if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
+            temporaryPath = nil
+            file = fopen(target, "w")
+            guard file != nil else { throw Self.failure(given, errno) }
+            return
+        }
+        let url = URL(fileURLWithPath: target)
         var template = Array(url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).XXXXXX").path.utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw Self.failure(path, errno) }
-        temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.temporaryPath = temporaryPath
+        self.target = target
         // mkstemp makes the file private; a report gets the mode any new file gets.
         let mask = umask(0)
         umask(mask)
@@ -56,9 +73,12 @@ private final class ReportFile {
             let error = errno
             close(fd)
             unlink(temporaryPath)
-            throw Self.failure(path, error)
+            throw Self.failure(given, error)
         }
     }
+
+    /// The file the temporary one is renamed to: `path`, or what its links lead to.
+    private var target = ""
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(LLMBenchError) {
         guard let file else { return }
@@ -69,14 +89,15 @@ private final class ReportFile {
         guard let file else { return }
         self.file = nil
         guard fclose(file) == 0 else { throw Self.failure(path, errno) }
-        guard rename(temporaryPath, path) == 0 else { throw Self.failure(path, errno) }
+        guard let temporaryPath else { return }
+        guard rename(temporaryPath, target) == 0 else { throw Self.failure(path, errno) }
     }
 
     /// Removes the temporary file; `path` is left as it was.
     func discard() {
         if let file { fclose(file) }
         file = nil
-        unlink(temporaryPath)
+        if let temporaryPath { unlink(temporaryPath) }
     }
 
     private static func failure(_ path: String, _ code: Int32) -> LLMBenchError {

@@ -84,6 +84,63 @@ struct ResultEncodingPropertyTests {
     }
 }
 
+/// A report reads a run's figures from the store's columns and copies the JSON text the store keeps;
+/// both must be what reading each result gives, for rows this build wrote and for rows from before
+/// schema 7 (no encoding recorded: read from their JSON).
+struct StoredFiguresTests {
+    @Test(arguments: [false, true]) func theColumnsAndTheStoredTextAgreeWithTheResults(rowsFromBefore: Bool) throws {
+        var generator = SeededGenerator(state: ResultEncodingPropertyTests.seed &+ 2)
+        let results = (0..<400).map { _ in generator.result() }
+        let dir = TemporaryDirectory()
+        let store = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        try store.beginRun(StoreTests.sampleRun(), suitePath: "generated")
+        try store.append(runID: "run-1", batch: results.enumerated().map { EncodedResult(sequence: $0.offset, result: $0.element) })
+        if rowsFromBefore {
+            let raw = try SQLiteDatabase(path: dir.file("s.sqlite"))
+            try raw.execute("UPDATE results SET encoding = NULL, plugin = NULL, tpot_ms = NULL, input_tokens = NULL, simulated = NULL")
+        }
+        let measured = results.filter { !$0.warmup }
+        var figures: [ResultFigures] = []
+        try store.forEachFigures(runID: "run-1", matching: .all) { figures.append($0) }
+        #expect(figures.count == measured.count)
+        for (index, (read, result)) in zip(figures, measured).enumerated() where read != ResultFigures(result) {
+            Issue.record("result \(index): the store's figures \(read) differ from the result's \(ResultFigures(result))")
+            return
+        }
+        var texts: [[UInt8]] = []
+        try store.forEachResultJSON(runID: "run-1", matching: .all) { texts.append(Array($0)) }
+        #expect(texts.count == measured.count)
+        for (index, (text, result)) in zip(texts, measured).enumerated() {
+            var writer = JSONWriter()
+            result.writeJSON(into: &writer)
+            guard text == writer.bytes else {
+                Issue.record("result \(index): the store's text differs from writeJSON's: \(String(decoding: text, as: UTF8.self))")
+                return
+            }
+        }
+        // Filters reach the columns' reader too.
+        let failures = measured.filter { $0.status == .error || !$0.passed }
+        var failed = 0
+        try store.forEachFigures(runID: "run-1", matching: ResultFilter(onlyFailures: true)) { _ in failed += 1 }
+        #expect(failed == failures.count && failed > 0)
+    }
+
+    /// The store copies stored text only while it is what `writeJSON` writes today. If this test
+    /// fails, `writeJSON`'s text changed: raise `BenchResult.jsonEncoding` and add the new digest.
+    @Test func theTextOfTheCurrentEncodingIsUnchanged() throws {
+        var generator = SeededGenerator(state: 7)
+        var all: [UInt8] = []
+        for _ in 0..<50 {
+            var writer = JSONWriter()
+            generator.result().writeJSON(into: &writer)
+            all += writer.bytes + [10]
+        }
+        let digests = [1: "4d07fa18476d36c309b487dd89ad54f51c5d4d544597007f2cd8e71edff4e630"]
+        #expect(Digest.sha256Hex(String(decoding: all, as: UTF8.self)) == digests[BenchResult.jsonEncoding],
+                "writeJSON's text changed: raise BenchResult.jsonEncoding (stored text of the old one is then re-encoded by reports)")
+    }
+}
+
 /// Results with every field the contract has, and what JSON must escape.
 extension SeededGenerator {
     /// Text with what JSON must escape: quotes, backslashes, every control character, and more

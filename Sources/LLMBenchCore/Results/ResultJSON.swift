@@ -289,6 +289,11 @@ public enum Timestamps {
 extension BenchResult {
     /// The same text as `json.jsonText`, written field by field in sorted-key order without building
     /// the intermediate dictionary: the store encodes every result, so this is on the hot path.
+    /// The version of the text `writeJSON` writes. A store keeps it beside each result, and reports
+    /// copy stored text only when it is this one. Any change to what `writeJSON` writes (a member, a
+    /// number's form, the order) must raise it; `ResultEncodingTests` fails until it does.
+    public static let jsonEncoding = 1
+
     public func writeJSON(into w: inout JSONWriter) {
         func key(_ name: StaticString, first: Bool = false) { w.key(name, first: first) }
         func number(_ value: Double?) { if let value { w.number(value) } else { w.raw("null") } }

@@ -34,6 +34,28 @@ public struct ResultFilter: Sendable, Hashable {
 /// the store reads them row by row, so a report of a large run need not hold them.
 public protocol ResultSource {
     func forEachResult(matching filter: ResultFilter, _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    /// The figures of the same results, in the same order: what tallies read. A store reads them from
+    /// its columns without decoding each result's JSON.
+    func forEachFigures(matching filter: ResultFilter, _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    /// The same results as JSON text, exactly as `BenchResult.writeJSON` writes them (the bytes are
+    /// valid only during the call). A store hands over the text it keeps when this build wrote it.
+    func forEachResultJSON(matching filter: ResultFilter, _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+}
+
+extension ResultSource {
+    public func forEachFigures(matching filter: ResultFilter, _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
+        try forEachResult(matching: filter) { result throws(LLMBenchError) in try body(ResultFigures(result)) }
+    }
+
+    public func forEachResultJSON(matching filter: ResultFilter,
+                                  _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        try forEachResult(matching: filter) { result throws(LLMBenchError) in
+            var writer = JSONWriter()
+            result.writeJSON(into: &writer)
+            try writer.bytes.withUnsafeBufferPointer { bytes throws(LLMBenchError) in try body(bytes) }
+        }
+    }
 }
 
 /// Results already in memory, in sequence order.

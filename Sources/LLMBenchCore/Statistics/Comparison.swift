@@ -17,7 +17,10 @@ public struct ItemOutcome: Sendable, Equatable {
     /// A stored result as comparisons read it: a failed request has no quality or latency; a cached
     /// answer cost nothing in its run and its latency belongs to another; a failed request without a
     /// cost counts as free.
-    public init(_ result: BenchResult) {
+    public init(_ result: BenchResult) { self.init(ResultFigures(result)) }
+
+    /// The same from a result's figures (where a cached answer already has no latency or cost).
+    public init(_ result: ResultFigures) {
         self.init(passed: result.passed, quality: result.status == .ok ? result.quality : nil,
                   latencyMs: result.status == .ok && !result.cached ? result.latencyMs : nil,
                   costUSD: result.cached ? 0 : result.status == .error ? (result.costUSD ?? 0) : result.costUSD,

@@ -66,7 +66,9 @@ public struct DecisionTally: Sendable {
     /// `current`: the suite's provider in use today, for the saving.
     public init(current: String? = nil) { self.current = current }
 
-    public mutating func add(_ result: BenchResult) {
+    public mutating func add(_ result: BenchResult) { add(ResultFigures(result)) }
+
+    public mutating func add(_ result: ResultFigures) {
         let key = Item(test: result.test, repeatIndex: result.repeatIndex)
         let item: Int
         if let known = items[key] {

@@ -230,7 +230,7 @@ public struct GroupAccumulator: Sendable {
 
 /// What summaries and tallies read of a result: names and figures, none of its text (output, scores,
 /// logs), so that a tally can hold a few of them cheaply.
-public struct ResultFigures: Sendable {
+public struct ResultFigures: Sendable, Equatable {
     public var test: String
     public var category: String
     public var provider: String
@@ -259,37 +259,47 @@ public struct ResultFigures: Sendable {
     public var scoringCostUSD: Double?
 
     public init(_ result: BenchResult) {
-        test = result.test
-        category = result.category
-        provider = result.provider
-        plugin = result.plugin
-        model = result.model
-        repeatIndex = result.repeatIndex
-        status = result.status
-        passed = result.passed
-        latencyMs = result.latencyMs
-        ttftMs = result.ttftMs
-        tpotMs = result.tpotMs
-        decodeTPS = result.decodeTPS
-        inputTokens = result.usage?.inputTokens
-        outputTokens = result.usage?.outputTokens
-        errorKind = result.error?.kind.rawValue
-        costUSD = result.costUSD
-        quality = result.quality
-        hasUsage = result.usage != nil
-        simulated = result.simulated
-        scoringCostUSD = result.scoringCostUSD
-        scoringCalls = scoringCostUSD != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil }
-        cached = result.cached
-        if cached {
-            latencyMs = nil
-            ttftMs = nil
-            tpotMs = nil
-            decodeTPS = nil
-            inputTokens = nil
-            outputTokens = nil
-            costUSD = nil
-            hasUsage = false
-        }
+        self.init(test: result.test, category: result.category, provider: result.provider, plugin: result.plugin, model: result.model,
+                  repeatIndex: result.repeatIndex, status: result.status, passed: result.passed, latencyMs: result.latencyMs,
+                  ttftMs: result.ttftMs, tpotMs: result.tpotMs, decodeTPS: result.decodeTPS, inputTokens: result.usage?.inputTokens,
+                  outputTokens: result.usage?.outputTokens, errorKind: result.error?.kind.rawValue, costUSD: result.costUSD,
+                  quality: result.quality, simulated: result.simulated, cached: result.cached,
+                  scoringCalls: result.scoringCostUSD != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil },
+                  scoringCostUSD: result.scoringCostUSD)
+    }
+
+    /// The figures as a result holds them (a store reads them from its columns); a result has usage
+    /// when it has both token counts, as `BenchResult` reads it. A cached answer's times, tokens and
+    /// cost are left out here, and so is a figure that is not finite (JSON and the store's columns
+    /// cannot hold one, so every reading of a result agrees).
+    public init(test: String, category: String, provider: String, plugin: String, model: String, repeatIndex: Int,
+                status: ResultStatus, passed: Bool, latencyMs: Double?, ttftMs: Double?, tpotMs: Double?, decodeTPS: Double?,
+                inputTokens: Int?, outputTokens: Int?, errorKind: String?, costUSD: Double?, quality: Double?, simulated: Bool,
+                cached: Bool, scoringCalls: Bool, scoringCostUSD: Double?)
+    {
+        self.test = test
+        self.category = category
+        self.provider = provider
+        self.plugin = plugin
+        self.model = model
+        self.repeatIndex = repeatIndex
+        self.status = status
+        self.passed = passed
+        self.errorKind = errorKind
+        self.quality = quality.flatMap { $0.isFinite ? $0 : nil }
+        self.simulated = simulated
+        self.scoringCalls = scoringCalls
+        self.scoringCostUSD = scoringCostUSD.flatMap { $0.isFinite ? $0 : nil }
+        self.cached = cached
+        let hasUsage = inputTokens != nil && outputTokens != nil
+        func measured(_ value: Double?) -> Double? { cached ? nil : value.flatMap { $0.isFinite ? $0 : nil } }
+        self.latencyMs = measured(latencyMs)
+        self.ttftMs = measured(ttftMs)
+        self.tpotMs = measured(tpotMs)
+        self.decodeTPS = measured(decodeTPS)
+        self.inputTokens = cached || !hasUsage ? nil : inputTokens
+        self.outputTokens = cached || !hasUsage ? nil : outputTokens
+        self.costUSD = measured(costUSD)
+        self.hasUsage = !cached && hasUsage
     }
 }

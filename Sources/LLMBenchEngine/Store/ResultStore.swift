@@ -19,6 +19,12 @@ public protocol ResultStore: AnyObject, Sendable {
     /// and decoding one row at a time: memory does not grow with the run.
     func forEachResult(runID: String, matching filter: ResultFilter,
                        _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    /// The same results' figures (`ResultSource.forEachFigures`).
+    func forEachFigures(runID: String, matching filter: ResultFilter,
+                        _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    /// The same results' JSON text (`ResultSource.forEachResultJSON`).
+    func forEachResultJSON(runID: String, matching filter: ResultFilter,
+                           _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
     /// Runs `body` on one snapshot of the store: every read in it sees the store as it stood at the
     /// first, even while a run writes into it, so several passes over a run agree. For readers:
     /// nothing may write through this store meanwhile.
@@ -96,7 +102,7 @@ public struct EncodedResult: Sendable {
 /// The SQLite store: one file, write-ahead log, each result committed as it completes.
 public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// The schema version this build writes; migrations bring older files up to it.
-    public static let schemaVersion = 6
+    public static let schemaVersion = 7
     private let lock = NSLock()
     private let db: SQLiteDatabase
     /// The file's schema version: a store opened for reading is not migrated.
@@ -183,6 +189,21 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             PRIMARY KEY (run_id, tag)
         );
         CREATE INDEX run_tags_by_tag ON run_tags(tag);
+        """,
+        // 7: every figure a tally reads, as columns, so that reports add up a run without decoding each
+        // result's JSON; and which encoding of the JSON (`BenchResult.jsonEncoding`) `data` holds, so a
+        // JSON report copies text this build would write as it is. Rows from before have NULL there
+        // and are read from their JSON as before (Docs/store.md).
+        """
+        ALTER TABLE results ADD COLUMN encoding INTEGER;
+        ALTER TABLE results ADD COLUMN plugin TEXT;
+        ALTER TABLE results ADD COLUMN tpot_ms REAL;
+        ALTER TABLE results ADD COLUMN decode_tps REAL;
+        ALTER TABLE results ADD COLUMN input_tokens INTEGER;
+        ALTER TABLE results ADD COLUMN output_tokens INTEGER;
+        ALTER TABLE results ADD COLUMN simulated INTEGER;
+        ALTER TABLE results ADD COLUMN scoring_calls INTEGER;
+        ALTER TABLE results ADD COLUMN scoring_cost_usd REAL;
         """,
     ]
 
@@ -333,8 +354,11 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         if insertResult == nil {
             insertResult = try db.prepare("""
                 INSERT INTO results (run_id, seq, test, category, provider, model, repeat_index, status, error_kind,
-                                     latency_ms, ttft_ms, cost_usd, quality, passed, data, cache_key, cached, warmup, started_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                                     latency_ms, ttft_ms, cost_usd, quality, passed, data, cache_key, cached, warmup, started_at,
+                                     encoding, plugin, tpot_ms, decode_tps, input_tokens, output_tokens, simulated,
+                                     scoring_calls, scoring_cost_usd)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                        ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
                 """)
         }
         let s = insertResult!, result = item.result
@@ -344,6 +368,12 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         s.bind(14, result.passed ? 1 : 0)
         s.bind(15, bytes: item.json)
         s.bind(16, item.cacheKey.map { Int($0) }); s.bind(17, result.cached ? 1 : 0); s.bind(18, result.warmup ? 1 : 0); s.bind(19, result.startedAt)
+        // The figures as a tally reads them (cached answers' own, before ResultFigures leaves them out).
+        s.bind(20, BenchResult.jsonEncoding); s.bind(21, result.plugin); s.bind(22, result.tpotMs); s.bind(23, result.decodeTPS)
+        s.bind(24, result.usage?.inputTokens); s.bind(25, result.usage?.outputTokens); s.bind(26, result.simulated ? 1 : 0)
+        let scoringCost = result.scoringCostUSD
+        s.bind(27, scoringCost != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil } ? 1 : 0)
+        s.bind(28, scoringCost)
         try s.run()
     }
 
@@ -453,7 +483,84 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     public func forEachResult(runID: String, matching filter: ResultFilter,
                               _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError)
     {
-        var sql = "SELECT seq, data FROM results WHERE run_id = ?1"
+        try forEachRow(runID: runID, columns: "seq, data", matching: filter, batch: [BenchResult](), read: { q, batch throws(LLMBenchError) in
+            batch.append(try decoded(q, data: 1, runID: runID))
+        }, { batch throws(LLMBenchError) in
+            for result in batch { try body(result) }
+        })
+    }
+
+    /// The figures of a row written at schema 7 or later come from its columns; an older row's from its JSON.
+    public func forEachFigures(runID: String, matching filter: ResultFilter,
+                               _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        guard fileVersion >= 7 else {
+            return try forEachResult(runID: runID, matching: filter) { result throws(LLMBenchError) in try body(ResultFigures(result)) }
+        }
+        let columns = """
+            seq, CASE WHEN encoding IS NULL THEN data END, test, category, provider, plugin, model, repeat_index, status, passed,
+            latency_ms, ttft_ms, tpot_ms, decode_tps, input_tokens, output_tokens, error_kind, cost_usd, quality, simulated, cached,
+            scoring_calls, scoring_cost_usd
+            """
+        var names = InternedNames()
+        try forEachRow(runID: runID, columns: columns, matching: filter, batch: [ResultFigures](), read: { q, batch throws(LLMBenchError) in
+            guard q.text(1) == nil else { return batch.append(ResultFigures(try decoded(q, data: 1, runID: runID))) }
+            guard let status = q.text(8).flatMap({ ResultStatus(rawValue: String(decoding: $0, as: UTF8.self)) }) else {
+                throw LLMBenchError(.store, "result \(q.int(0) ?? -1) of run \(runID) has no status in \(db.path)")
+            }
+            batch.append(ResultFigures(
+                test: names.string(q.text(2), slot: 0), category: names.string(q.text(3), slot: 1),
+                provider: names.string(q.text(4), slot: 2), plugin: names.string(q.text(5), slot: 3),
+                model: names.string(q.text(6), slot: 4), repeatIndex: q.int(7) ?? 0, status: status, passed: q.int(9) == 1,
+                latencyMs: q.double(10), ttftMs: q.double(11), tpotMs: q.double(12), decodeTPS: q.double(13),
+                inputTokens: q.int(14), outputTokens: q.int(15), errorKind: q.text(16).map { String(decoding: $0, as: UTF8.self) },
+                costUSD: q.double(17), quality: q.double(18), simulated: q.int(19) == 1, cached: q.int(20) == 1,
+                scoringCalls: q.int(21) == 1, scoringCostUSD: q.double(22)))
+        }, { batch throws(LLMBenchError) in
+            for figures in batch { try body(figures) }
+        })
+    }
+
+    /// Text this build wrote is handed over as stored; older text is decoded and written again.
+    public func forEachResultJSON(runID: String, matching filter: ResultFilter,
+                                  _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        let current = fileVersion >= 7 ? "encoding IS \(BenchResult.jsonEncoding)" : "0"
+        try forEachRow(runID: runID, columns: "seq, data, \(current)", matching: filter, batch: TextBatch(), read: { q, batch throws(LLMBenchError) in
+            if q.int(2) == 1, let stored = q.text(1) {
+                batch.text.append(contentsOf: stored)
+            } else {
+                var writer = JSONWriter()
+                try decoded(q, data: 1, runID: runID).writeJSON(into: &writer)
+                batch.text.append(contentsOf: writer.bytes)
+            }
+            batch.ends.append(batch.text.count)
+        }, { batch throws(LLMBenchError) in
+            try batch.text.withUnsafeBufferPointer { text throws(LLMBenchError) in
+                var start = 0
+                for end in batch.ends {
+                    try body(UnsafeBufferPointer(rebasing: text[start..<end]))
+                    start = end
+                }
+            }
+        })
+    }
+
+    /// Results' texts one after another, and where each ends.
+    private struct TextBatch {
+        var text: [UInt8] = []
+        var ends: [Int] = []
+    }
+
+    /// Steps through the run's rows that `filter` matches, in sequence order, on a thread of its own
+    /// (`ReadAhead`): `read` adds what it needs of each row's columns to a batch while the connection's
+    /// lock is held; the caller's thread `consume`s each batch of `rowsPerBatch` rows, in order.
+    private func forEachRow<Batch>(runID: String, columns: String, matching filter: ResultFilter, batch empty: Batch,
+                                   rowsPerBatch: Int = 512,
+                                   read: (SQLiteDatabase.Statement, inout Batch) throws(LLMBenchError) -> Void,
+                                   _ consume: (Batch) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        var sql = "SELECT \(columns) FROM results WHERE run_id = ?1"
         var values = [runID]
         for (column, value) in [("provider", filter.provider), ("model", filter.model), ("category", filter.category)] {
             guard let value else { continue }
@@ -469,16 +576,33 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         }
         // The statement is finalized under the lock, as every use of the connection is.
         defer { lock.lock(); query = nil; lock.unlock() }
-        // The lock is held for one row at a time, not while `body` runs.
-        while let result = try locked({ () throws(LLMBenchError) -> BenchResult? in try readResult(query!, runID: runID) }) {
-            try body(result)
-        }
+        try ReadAhead.run(produce: { emit throws(LLMBenchError) in
+            var more = true
+            while more {
+                var batch = empty
+                var failure: LLMBenchError?
+                // The lock is held for one batch of rows at a time, never while a batch is consumed.
+                try locked { () throws(LLMBenchError) in
+                    do throws(LLMBenchError) {
+                        for _ in 0..<rowsPerBatch {
+                            guard try query!.step() else { more = false; return }
+                            try read(query!, &batch)
+                        }
+                    } catch {
+                        failure = error
+                    }
+                }
+                // The rows before an unreadable one are handed over before its error.
+                guard emit(batch) else { return }
+                if let failure { throw failure }
+                guard more else { return }
+            }
+        }, consume: consume)
     }
 
-    /// The next row's result; nil after the last.
-    private func readResult(_ query: SQLiteDatabase.Statement, runID: String) throws(LLMBenchError) -> BenchResult? {
-        guard try query.step() else { return nil }
-        guard let bytes = query.utf8(1), let result = BenchResult.decode(utf8: bytes) else {
+    /// The row's result from its JSON in column `data` (column 0 is its sequence number).
+    private func decoded(_ query: SQLiteDatabase.Statement, data: Int32, runID: String) throws(LLMBenchError) -> BenchResult {
+        guard let bytes = query.utf8(data), let result = BenchResult.decode(utf8: bytes) else {
             throw LLMBenchError(.store, "result \(query.int(0) ?? -1) of run \(runID) is unreadable in \(db.path)")
         }
         return result
@@ -624,6 +748,18 @@ extension ResultStore {
         try ResultList(try results(runID: runID)).forEachResult(matching: filter, body)
     }
 
+    public func forEachFigures(runID: String, matching filter: ResultFilter,
+                               _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        try results(of: runID).forEachResult(matching: filter) { result throws(LLMBenchError) in try body(ResultFigures(result)) }
+    }
+
+    public func forEachResultJSON(runID: String, matching filter: ResultFilter,
+                                  _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        try ResultList(try results(runID: runID)).forEachResultJSON(matching: filter, body)
+    }
+
     /// For stores that take no snapshots: each read sees the store as it stands.
     public func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T { try body() }
 
@@ -638,5 +774,29 @@ public struct StoredResults: ResultSource {
 
     public func forEachResult(matching filter: ResultFilter, _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
         try store.forEachResult(runID: runID, matching: filter, body)
+    }
+
+    public func forEachFigures(matching filter: ResultFilter, _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
+        try store.forEachFigures(runID: runID, matching: filter, body)
+    }
+
+    public func forEachResultJSON(matching filter: ResultFilter,
+                                  _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        try store.forEachResultJSON(runID: runID, matching: filter, body)
+    }
+}
+
+/// Strings made from a column's text, reusing the last one made for the same slot when the bytes are
+/// the same (a run's rows repeat their provider, model and category): most rows make no new String.
+struct InternedNames {
+    private var last: [(bytes: [UInt8], string: String)] = Array(repeating: ([], ""), count: 5)
+
+    mutating func string(_ text: UnsafeBufferPointer<UInt8>?, slot: Int) -> String {
+        guard let text else { return "" }
+        if last[slot].bytes.elementsEqual(text) { return last[slot].string }
+        let string = String(decoding: text, as: UTF8.self)
+        last[slot] = (Array(text), string)
+        return string
     }
 }

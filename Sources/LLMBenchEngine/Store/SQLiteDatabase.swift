@@ -152,6 +152,13 @@ final class SQLiteDatabase {
             return [UInt8](UnsafeBufferPointer(start: text, count: count))
         }
 
+        /// A text column's UTF-8 bytes in SQLite's own buffer: valid until this statement steps, is
+        /// reset or finalized. nil for NULL.
+        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard sqlite3_column_type(raw, column) != SQLITE_NULL, let text = sqlite3_column_text(raw, column) else { return nil }
+            return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(raw, column)))
+        }
+
         func double(_ column: Int32) -> Double? {
             sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : sqlite3_column_double(raw, column)
         }

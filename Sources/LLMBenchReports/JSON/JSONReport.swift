@@ -14,12 +14,11 @@ enum JSONReport {
         head.key("results"); head.raw("[")
         try output.write(head.bytes)
         var first = true
-        try report.results.forEachResult(matching: .all) { result throws(LLMBenchError) in
-            var writer = JSONWriter()
-            if !first { writer.raw(",") }
+        let comma: [UInt8] = [UInt8(ascii: ",")]
+        try report.results.forEachResultJSON(matching: .all) { text throws(LLMBenchError) in
+            if !first { try output.write(comma) }
             first = false
-            result.writeJSON(into: &writer)
-            try output.write(writer.bytes)
+            try output.write(UnsafeRawBufferPointer(text))
         }
         var tail = JSONWriter()
         tail.raw("]")
