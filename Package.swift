@@ -81,7 +81,7 @@ let package = Package(
         // Test helpers as real code: paths, temporary folders, the C compiler, running the tool.
         .target(name: "LLMBenchTestSupport", dependencies: ["LLMBenchCore"], path: "Tests/LLMBenchTestSupport"),
         .testTarget(name: "LLMBenchCoreTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
-        .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "CLLMBenchPluginABI", "LLMBenchFakeServers"]),
+        .testTarget(name: "LLMBenchEngineTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchReports", "LLMBenchTestSupport", "CLLMBenchPluginABI", "LLMBenchFakeServers"]),
         .testTarget(name: "LLMBenchReportsTests", dependencies: ["LLMBenchReports", "LLMBenchCore"], resources: [.copy("Golden")]),
         .testTarget(name: "PluginTests", dependencies: ["LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMBenchPluginKitTests", dependencies: ["LLMBenchPluginKit"]),

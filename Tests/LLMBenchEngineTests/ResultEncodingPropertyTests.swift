@@ -4,6 +4,7 @@ import LLMBenchTestSupport
 import Testing
 
 @testable import LLMBenchEngine
+import LLMBenchReports
 
 /// One property over many generated results ties the three encodings of a result together: the
 /// fast writer (`writeJSON`, what the store and `--json` write) produces exactly the text of the
@@ -123,6 +124,45 @@ struct StoredFiguresTests {
         var failed = 0
         try store.forEachFigures(runID: "run-1", matching: ResultFilter(onlyFailures: true)) { _ in failed += 1 }
         #expect(failed == failures.count && failed > 0)
+        // And a limit: the first failures in sequence order.
+        var firstFailures: [String] = []
+        try store.forEachFigures(runID: "run-1", matching: ResultFilter(onlyFailures: true, limit: 7)) { firstFailures.append($0.test) }
+        #expect(firstFailures == failures.prefix(7).map(\.test))
+    }
+
+    /// A schema-6 store's results, read as they are and after the store is brought to schema 7 with
+    /// new results added to the same run: old rows from their JSON, new ones from their columns.
+    @Test func aSchemaSixStoreIsReadAsItIsAndAfterItsUpgradeMixedWithNewResults() throws {
+        var generator = SeededGenerator(state: ResultEncodingPropertyTests.seed &+ 4)
+        let results = (0..<60).map { _ in generator.result() }
+        let dir = TemporaryDirectory()
+        let path = dir.file("six.sqlite")
+        let old = try SQLiteDatabase(path: path)
+        try old.execute(SQLiteResultStore.migrations[0..<6].joined(separator: "\n") + "PRAGMA user_version = 6;")
+        try old.execute("INSERT INTO runs (id, suite, suite_digest, started_at, finished_at, concurrency) VALUES ('run-1', 's', 'd', 1, 2, 1)")
+        let insert = try old.prepare("""
+            INSERT INTO results (run_id, seq, test, category, provider, model, repeat_index, status, passed, data, warmup)
+            VALUES ('run-1', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """)
+        for (i, result) in results.prefix(30).enumerated() {
+            insert.bind(1, i); insert.bind(2, result.test); insert.bind(3, result.category); insert.bind(4, result.provider)
+            insert.bind(5, result.model); insert.bind(6, result.repeatIndex); insert.bind(7, result.status.rawValue)
+            insert.bind(8, result.passed ? 1 : 0); insert.bind(9, bytes: EncodedResult(sequence: i, result: result).json)
+            insert.bind(10, result.warmup ? 1 : 0)
+            try insert.run()
+        }
+        func check(_ store: SQLiteResultStore, _ expected: [BenchResult]) throws {
+            let measured = expected.filter { !$0.warmup }
+            var figures: [ResultFigures] = [], texts: [[UInt8]] = []
+            try store.forEachFigures(runID: "run-1", matching: .all) { figures.append($0) }
+            try store.forEachResultJSON(runID: "run-1", matching: .all) { texts.append(Array($0)) }
+            #expect(figures == measured.map(ResultFigures.init))
+            #expect(texts == measured.map { EncodedResult(sequence: 0, result: $0).json })
+        }
+        try check(try SQLiteResultStore(readingFrom: path), Array(results.prefix(30)))
+        let upgraded = try SQLiteResultStore(path: path)
+        try upgraded.append(runID: "run-1", batch: results.suffix(30).enumerated().map { EncodedResult(sequence: 30 + $0.offset, result: $0.element) })
+        try check(upgraded, results)
     }
 
     /// The store copies stored text only while it is what `writeJSON` writes today. If this test
@@ -223,5 +263,39 @@ extension SeededGenerator {
             }
         }
         return result
+    }
+}
+
+/// Every report rendered from the store (figures from columns, text copied or partly decoded, whole
+/// results only where needed) is the one rendered from the results themselves, byte for byte.
+struct StoredReportTests {
+    @Test func everyFormatFromTheStoreIsTheOneFromTheResults() throws {
+        var generator = SeededGenerator(state: ResultEncodingPropertyTests.seed &+ 3)
+        let results = (0..<300).map { i in
+            var result = generator.result()
+            // A few providers and categories, so groups, decisions and JUnit's testsuites have several results.
+            (result.provider, result.model, result.category) = (["a", "b", "c"][i % 3], ["m1", "m2", "m3"][i % 3], ["x", "y"][i / 3 % 2])
+            result.test = "t\(i / 3)"
+            result.repeatIndex = 0
+            return result
+        }
+        let dir = TemporaryDirectory()
+        let store = try SQLiteResultStore(path: dir.file("s.sqlite"))
+        let run = StoreTests.sampleRun()
+        try store.beginRun(run, suitePath: "generated")
+        try store.append(runID: run.id, batch: results.enumerated().map { EncodedResult(sequence: $0.offset, result: $0.element) })
+        let stored = try #require(try store.run(id: run.id))
+        for format in ReportFormat.allCases {
+            let options = RenderOptions(hostname: "host")
+            let fromResults = try render(RunReport(run: stored, results: results.filter { !$0.warmup }), as: format, options: options)
+            var bytes: [UInt8] = []
+            try StreamingReport(run: stored, results: store.results(of: run.id))
+                .write(format, options: options, to: ReportOutput { bytes.append(contentsOf: $0) })
+            let fromStore = String(decoding: bytes, as: UTF8.self)
+            if fromStore != fromResults {
+                let at = zip(fromStore.utf8, fromResults.utf8).prefix { $0 == $1 }.count
+                Issue.record("\(format): the store's report differs at byte \(at): \(String(decoding: Array(fromStore.utf8)[max(0, at - 80)..<min(fromStore.utf8.count, at + 80)], as: UTF8.self))")
+            }
+        }
     }
 }

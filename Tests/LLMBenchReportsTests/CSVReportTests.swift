@@ -1,3 +1,4 @@
+import Foundation
 import LLMBenchCore
 import Testing
 @testable import LLMBenchReports
@@ -56,6 +57,31 @@ struct CSVReportTests {
     func numbersAreDecimals(value: Double, text: String) {
         #expect(CSVReport.number(value) == text)
         #expect(Double(text) == Double(String(format: "%.15g", value)), "the decimal is the value to 15 digits")
+    }
+
+    /// Over many doubles of every magnitude (short forms and 16–17-digit ones alike): the decimal is
+    /// the value rounded to 15 digits, written without an exponent or trailing zeros.
+    @Test func everyDoubleIsItsFifteenDigitRounding() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        for i in 0..<20_000 {
+            let value: Double = switch i % 4 {
+            case 0: Double(next() % 100_000_000) / 1000  // milliseconds as measured
+            case 1: Double(next() % 10_000_000) / 1e9  // costs
+            case 2: Double(bitPattern: next() >> 2 | 0x3000_0000_0000_0000)  // 1e-77 … 1e77, full precision
+            default: Double(next() % 1_000_000) / Double(1 + next() % 1000) * (next() % 2 == 0 ? 1 : -1)
+            }
+            guard value.isFinite, value != 0 else { continue }
+            let text = CSVReport.number(value)
+            let shaped = text.range(of: #"^-?[0-9]+(\.[0-9]*[1-9])?$"#, options: .regularExpression) != nil
+            guard shaped, Double(text) == Double(String(format: "%.15g", value)) else {
+                Issue.record("\(value) (bits \(value.bitPattern)) written as \(text)")
+                return
+            }
+        }
     }
 
     @Test func missingAndNonFiniteNumbersAreEmpty() {

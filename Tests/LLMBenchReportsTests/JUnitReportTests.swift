@@ -7,6 +7,28 @@ import Testing
 @testable import LLMBenchReports
 
 struct JUnitReportTests {
+    /// What XML 1.0 cannot hold is dropped (controls but tab, LF and CR; U+FFFE; U+FFFF) and nothing
+    /// else: text that is safe as it is comes back unchanged, whatever its neighbours in UTF-8.
+    @Test func xmlSafeDropsOnlyWhatXMLCannotHold() {
+        let pieces = ["a", "\t", "\n", "\r", "\u{0}", "\u{1}", "\u{1b}", "\u{1f}", " ", "é", "漢", "🙂", "\u{FFFD}", "\u{FFFE}", "\u{FFFF}",
+                      "\u{EFBF}", "\u{FEFF}", "\u{10FFFF}", "\u{7f}"]
+        var state: UInt64 = 12345
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<6 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            let expected = String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
+                !((scalar.value < 0x20 && ![0x9, 0xA, 0xD].contains(scalar.value)) || scalar.value == 0xFFFE || scalar.value == 0xFFFF)
+            }))
+            guard XMLTextWriter.xmlSafe(text) == expected else {
+                Issue.record("\(text.unicodeScalars.map { String($0.value, radix: 16) }) made safe as \(XMLTextWriter.xmlSafe(text).unicodeScalars.map { String($0.value, radix: 16) })")
+                return
+            }
+        }
+    }
+
     static let xml = try! render(Fixture.report, as: .junit, options: RenderOptions(hostname: Fixture.hostname))
 
     static let junitparserAvailable = (try? runProgram("python3", ["-c", "import junitparser"]).status) == 0

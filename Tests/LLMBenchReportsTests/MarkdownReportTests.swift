@@ -20,6 +20,23 @@ struct MarkdownReportTests {
         #expect(text.components(separatedBy: "<details>").count == text.components(separatedBy: "</details>").count)
     }
 
+    /// A run with thousands of failures still fits a pull-request comment (65,536 characters): the
+    /// first `listedRows` are listed, the rest counted, with where to find them.
+    @Test func manyFailuresStillFitAPullRequestComment() throws {
+        let failing = (0..<3_000).map { i in
+            BenchResult(test: "t\(i)", category: "c", provider: "p", plugin: "mock", model: "m", repeatIndex: 0, status: .ok,
+                        latencyMs: 1, quality: 0, passed: false,
+                        scores: [ScoreOutcome(scorer: "exact_match", value: 0, passed: false, threshold: 1, explanation: "expected \"a\(i)\"")],
+                        output: String(repeating: "long answer ", count: 40))
+        }
+        let text = try render(RunReport(run: Fixture.run, results: failing), as: .markdown)
+        #expect(text.count < 65_536, "\(text.count) characters")
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| t") && !$0.hasPrefix("| test |") }
+        #expect(rows.count == MarkdownReport.listedRows)
+        #expect(rows.first?.hasPrefix("| t0 |") == true && rows.last?.hasPrefix("| t\(MarkdownReport.listedRows - 1) |") == true)
+        #expect(text.contains("The first \(MarkdownReport.listedRows) of 3000; all of them: `llmbench report run-20261129-041200 --format csv`"))
+    }
+
     @Test func headerNamesTheRunAndItsPrices() {
         #expect(Self.markdown.hasPrefix("# LLMBench report: smoke\n"))
         #expect(Self.markdown.contains("- Run: run-20261129-041200\n"))

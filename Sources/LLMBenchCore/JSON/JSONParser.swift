@@ -55,8 +55,9 @@ struct JSONParser {
         return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
     }
 
-    /// Reads an object from its `{` to past its `}`, passing each member to `each` in order.
-    private mutating func members(_ each: (String, JSONValue) -> Void) throws(JSONParseError) {
+    /// Reads an object from its `{` to past its `}`, passing each member to `each` in order; the value
+    /// of a key `skipping` names is checked and passed over, never built.
+    private mutating func members(skipping: (String) -> Bool = { _ in false }, _ each: (String, JSONValue) -> Void) throws(JSONParseError) {
         try nest()
         defer { depth -= 1 }
         index += 1
@@ -70,7 +71,7 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            each(key, try parseValue())
+            if skipping(key) { try skipValue() } else { each(key, try parseValue()) }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -175,7 +176,61 @@ struct JSONParser {
         return value
     }
 
+    /// Passes over one value, refusing what `parseValue` refuses, without building it.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try members(skipping: { _ in true }) { _, _ in }
+        case UInt8(ascii: "["):
+            try nest()
+            defer { depth -= 1 }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                skipWhitespace()
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                throw fail("expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""):
+            index += 1
+            while index < bytes.count {
+                let b = bytes[index]
+                if b == UInt8(ascii: "\"") { index += 1; return }
+                if b < 0x20 { throw fail("control character in string") }
+                index += 1
+                guard b == UInt8(ascii: "\\") else { continue }
+                guard index < bytes.count else { break }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                     UInt8(ascii: "r"), UInt8(ascii: "t"): continue
+                case UInt8(ascii: "u"): _ = try hex4()
+                default: throw fail("invalid escape")
+                }
+            }
+            throw fail("unterminated string")
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try scanNumber()
+        }
+    }
+
     private mutating func parseNumber() throws(JSONParseError) -> Double {
+        let text = String(decoding: bytes[try scanNumber()], as: UTF8.self)
+        guard let value = Double(text) else { throw fail("invalid number") }
+        return value
+    }
+
+    /// Passes over a number as RFC 8259 writes one; its bytes.
+    private mutating func scanNumber() throws(JSONParseError) -> Range<Int> {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         var digits = 0
@@ -194,20 +249,18 @@ struct JSONParser {
             while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1; exponent += 1 }
             guard exponent > 0 else { throw fail("expected exponent digits") }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw fail("invalid number") }
-        return value
+        return start..<index
     }
 }
 
 extension JSONParser {
     /// Reads a document that is one object, member by member: the value of a key `wanted` gives a
     /// slot for is parsed and passed to `take` (a repeated key's last value wins, as in a parsed
-    /// object); other values are parsed and dropped. Throws as `parseDocument` would.
+    /// object); other values are checked and passed over, never built. Throws as `parseDocument` would.
     mutating func forEachMember(wanted: (String) -> Int?, _ take: (Int, JSONValue) -> Void) throws(JSONParseError) {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
-        try members { key, value in
+        try members(skipping: { wanted($0) == nil }) { key, value in
             if let slot = wanted(key) { take(slot, value) }
         }
         skipWhitespace()

@@ -159,6 +159,35 @@ extension BenchResult {
         return BenchResult(slots: slots)
     }
 
+    /// Of a result's JSON text, only its answer and its error's message (what a listing of every
+    /// result shows besides the figures), as `decode` would read them; the other members are checked
+    /// and passed over, not built. nil where `decode` gives nil.
+    public static func decodeText(utf8 bytes: [UInt8]) -> ResultText? {
+        var text = ResultText(output: "", errorMessage: nil)
+        var required = 0
+        var parser = JSONParser(bytes: bytes)
+        do {
+            try parser.forEachMember(wanted: { textSlots[$0] }) { slot, value in
+                switch slot {
+                case 0: text.output = value.stringValue ?? ""
+                case 1: text.errorMessage = RequestError(json: value)?.message
+                default:
+                    // The members without which `decode` refuses a result.
+                    if slot == 2 ? value.stringValue.flatMap(ResultStatus.init(rawValue:)) != nil : value.stringValue != nil {
+                        required |= 1 << slot
+                    } else {
+                        required &= ~(1 << slot)
+                    }
+                }
+            }
+        } catch {
+            return nil
+        }
+        return required == 0b11100 ? text : nil
+    }
+
+    private static let textSlots = ["output": 0, "error": 1, "status": 2, "test": 3, "provider": 4]
+
     /// The attempt log as kept in memory: a single successful attempt is the result itself.
     static func storedAttemptLog(_ attemptLog: JSONValue?) -> [AttemptRecord] {
         let log = attemptLog?.arrayValue?.compactMap(AttemptRecord.init(json:)) ?? []

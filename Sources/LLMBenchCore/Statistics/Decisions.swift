@@ -58,7 +58,8 @@ public struct DecisionTally: Sendable {
     private var providers: [String] = []
     private var providerIndex: [String: Int] = [:]
     private var models: [String: String] = [:]
-    private var simulated: Set<String> = []
+    /// By provider index: it answered by simulation (the Mock).
+    private var simulated: [Bool] = []
     /// outcomes[provider][item]; nil where the provider has no result for the item.
     private var outcomes: [[ItemOutcome?]] = []
     private let current: String?
@@ -82,14 +83,18 @@ public struct DecisionTally: Sendable {
             }
             itemCategory.append(categoryIndex[result.category]!)
         }
-        if providerIndex[result.provider] == nil {
-            providerIndex[result.provider] = providers.count
+        let p: Int
+        if let known = providerIndex[result.provider] {
+            p = known
+        } else {
+            p = providers.count
+            providerIndex[result.provider] = p
             providers.append(result.provider)
             outcomes.append([])
+            simulated.append(false)
             models[result.provider] = result.model
         }
-        if result.simulated { simulated.insert(result.provider) }
-        let p = providerIndex[result.provider]!
+        if result.simulated { simulated[p] = true }
         if outcomes[p].count <= item { outcomes[p].append(contentsOf: repeatElement(nil, count: item + 1 - outcomes[p].count)) }
         outcomes[p][item] = ItemOutcome(result)
     }
@@ -109,9 +114,9 @@ public struct DecisionTally: Sendable {
         let inGroup = itemCategory.indices.filter { category == nil || itemCategory[$0] == category }
         // A simulated provider (the Mock) is no choice beside real ones; among simulated ones only
         // (a demo) it is.
-        let real = providers.contains { !simulated.contains($0) }
+        let real = simulated.contains(false)
         var standings: [ModelStanding] = []
-        for (p, provider) in providers.enumerated() where !(real && simulated.contains(provider)) {
+        for (p, provider) in providers.enumerated() where !(real && simulated[p]) {
             let mine = inGroup.compactMap { outcome(p, $0) }
             let qualities = mine.compactMap(\.quality)
             guard !mine.isEmpty, !qualities.isEmpty else { continue }

@@ -41,9 +41,11 @@ public struct RunTally: Sendable {
         done += 1
         if result.passed { passed += 1 }
         if result.status == .error { errors += 1 } else if !result.passed { thresholdFailures += 1 }
-        if byProvider[result.provider] == nil { providers.append(result.provider) }
-        byProvider[result.provider, default: ProviderFigures()].add(result)
-        lastRepeat[result.test] = max(lastRepeat[result.test] ?? 0, result.repeatIndex)
+        // One lookup each (a large run's pass makes a million of them).
+        var newProvider = false
+        byProvider[result.provider, default: { newProvider = true; return ProviderFigures() }()].add(result)
+        if newProvider { providers.append(result.provider) }
+        raise(&lastRepeat[result.test, default: 0], to: result.repeatIndex)
         summaries.add(result)
         progress?.add(result)
     }
@@ -202,44 +204,57 @@ public final class RunningTally: @unchecked Sendable {
 /// that the requests a large run never started are found without a set of keys.
 public struct PlanProgress: Sendable {
     public let plan: RunPlan
-    /// Position of each test's first request.
-    private var firstItem: [Int] = []
-    /// Names map to every test (or provider) so named, as the plan's own comparison by name does.
-    private var testsNamed: [String: [Int]] = [:]
-    private var providersNamed: [String: [Int]] = [:]
+    private let layout: Layout
     private var done: [UInt64]
     private var doneCount = 0
     private let itemCount: Int
 
+    /// Where each planned request sits in plan order.
+    private struct Layout: Sendable {
+        /// Position of each test's first request.
+        var firstItem: [Int] = []
+        var repeats: [Int] = []
+        var providerCount = 0
+        /// Names map to every test (or provider) so named, as the plan's own comparison by name does.
+        var testsNamed: [String: [Int]] = [:]
+        var providersNamed: [String: [Int]] = [:]
+
+        /// Every position in the plan of a request like `result`: one, unless names repeat.
+        func forEachPosition(of result: ResultFigures, _ body: (Int) -> Void) {
+            guard let tests = testsNamed[result.test], let providers = providersNamed[result.provider] else { return }
+            for t in tests where result.repeatIndex >= 0 && result.repeatIndex < repeats[t] {
+                for p in providers { body(firstItem[t] + result.repeatIndex * providerCount + p) }
+            }
+        }
+    }
+
     public init(_ plan: RunPlan) {
         self.plan = plan
+        var layout = Layout(providerCount: plan.providers.count)
         var count = 0
         for (t, test) in plan.tests.enumerated() {
-            firstItem.append(count)
-            testsNamed[test.name, default: []].append(t)
+            layout.firstItem.append(count)
+            layout.repeats.append(test.repeats)
+            layout.testsNamed[test.name, default: []].append(t)
             count += max(0, test.repeats) * plan.providers.count
         }
-        for (p, provider) in plan.providers.enumerated() { providersNamed[provider, default: []].append(p) }
+        for (p, provider) in plan.providers.enumerated() { layout.providersNamed[provider, default: []].append(p) }
+        self.layout = layout
         itemCount = count
         done = Array(repeating: 0, count: (count + 63) / 64)
     }
 
-    /// Every position in the plan of a request like `result`: one, unless names repeat.
-    private func positions(of result: ResultFigures) -> [Int] {
-        guard let tests = testsNamed[result.test], let providers = providersNamed[result.provider] else { return [] }
-        var found: [Int] = []
-        for t in tests where result.repeatIndex >= 0 && result.repeatIndex < plan.tests[t].repeats {
-            for p in providers { found.append(firstItem[t] + result.repeatIndex * plan.providers.count + p) }
-        }
-        return found
-    }
-
     /// The result's place in plan order, which is its sequence in the store; nil when the plan does not name it.
-    public func position(of result: ResultFigures) -> Int? { positions(of: result).min() }
+    public func position(of result: ResultFigures) -> Int? {
+        var first: Int?
+        layout.forEachPosition(of: result) { first = min(first ?? $0, $0) }
+        return first
+    }
 
     /// Marks the result's planned request as done; a result the plan does not name changes nothing.
     public mutating func add(_ result: ResultFigures) {
-        for bit in positions(of: result) {
+        let layout = self.layout
+        layout.forEachPosition(of: result) { bit in
             let (word, mask) = (bit / 64, UInt64(1) << UInt64(bit % 64))
             if done[word] & mask == 0 {
                 done[word] |= mask
@@ -257,7 +272,7 @@ public struct PlanProgress: Sendable {
         for (t, test) in plan.tests.enumerated() {
             for r in 0..<max(0, test.repeats) {
                 for (p, provider) in plan.providers.enumerated() {
-                    let bit = firstItem[t] + r * plan.providers.count + p
+                    let bit = layout.firstItem[t] + r * plan.providers.count + p
                     if done[bit / 64] & (UInt64(1) << UInt64(bit % 64)) == 0 {
                         try body(RunPlan.Item(test: test.name, category: test.category, provider: provider, repeatIndex: r))
                     }
@@ -271,4 +286,9 @@ public struct PlanProgress: Sendable {
         forEachNotStarted { missing.append($0) }
         return missing
     }
+}
+
+/// `value` becomes `candidate` when that is larger.
+@inline(__always) private func raise(_ value: inout Int, to candidate: Int) {
+    if candidate > value { value = candidate }
 }

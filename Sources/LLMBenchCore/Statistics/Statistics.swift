@@ -257,6 +257,10 @@ public struct ResultFigures: Sendable, Equatable {
     /// Its scorers called providers; `scoringCostUSD` is what that cost (nil when unpriced).
     public var scoringCalls: Bool
     public var scoringCostUSD: Double?
+    /// Requests made for it (retries included).
+    public var attempts: Int
+    /// A token count was estimated, not reported.
+    public var tokensEstimated: Bool
 
     public init(_ result: BenchResult) {
         self.init(test: result.test, category: result.category, provider: result.provider, plugin: result.plugin, model: result.model,
@@ -265,7 +269,7 @@ public struct ResultFigures: Sendable, Equatable {
                   outputTokens: result.usage?.outputTokens, errorKind: result.error?.kind.rawValue, costUSD: result.costUSD,
                   quality: result.quality, simulated: result.simulated, cached: result.cached,
                   scoringCalls: result.scoringCostUSD != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil },
-                  scoringCostUSD: result.scoringCostUSD)
+                  scoringCostUSD: result.scoringCostUSD, attempts: result.attempts, tokensEstimated: result.usage?.estimated == true)
     }
 
     /// The figures as a result holds them (a store reads them from its columns); a result has usage
@@ -275,8 +279,10 @@ public struct ResultFigures: Sendable, Equatable {
     public init(test: String, category: String, provider: String, plugin: String, model: String, repeatIndex: Int,
                 status: ResultStatus, passed: Bool, latencyMs: Double?, ttftMs: Double?, tpotMs: Double?, decodeTPS: Double?,
                 inputTokens: Int?, outputTokens: Int?, errorKind: String?, costUSD: Double?, quality: Double?, simulated: Bool,
-                cached: Bool, scoringCalls: Bool, scoringCostUSD: Double?)
+                cached: Bool, scoringCalls: Bool, scoringCostUSD: Double?, attempts: Int = 1, tokensEstimated: Bool = false)
     {
+        self.attempts = attempts
+        self.tokensEstimated = tokensEstimated
         self.test = test
         self.category = category
         self.provider = provider

@@ -22,6 +22,9 @@ public protocol ResultStore: AnyObject, Sendable {
     /// The same results' figures (`ResultSource.forEachFigures`).
     func forEachFigures(runID: String, matching filter: ResultFilter,
                         _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    /// The same results' figures with the details asked for (`ResultSource.forEachRow`); nil asks for none.
+    func forEachRow(runID: String, matching filter: ResultFilter, detail: ResultDetail?,
+                    _ body: (ResultRow) throws(LLMBenchError) -> Void) throws(LLMBenchError)
     /// The same results' JSON text (`ResultSource.forEachResultJSON`).
     func forEachResultJSON(runID: String, matching filter: ResultFilter,
                            _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
@@ -191,9 +194,11 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         CREATE INDEX run_tags_by_tag ON run_tags(tag);
         """,
         // 7: every figure a tally reads, as columns, so that reports add up a run without decoding each
-        // result's JSON; and which encoding of the JSON (`BenchResult.jsonEncoding`) `data` holds, so a
-        // JSON report copies text this build would write as it is. Rows from before have NULL there
-        // and are read from their JSON as before (Docs/store.md).
+        // result's JSON; which encoding of the JSON (`BenchResult.jsonEncoding`) `data` holds, so a
+        // JSON report copies text this build would write as it is (rows from before have NULL there
+        // and are read from their JSON as before); those figures again as a covering index, so a
+        // tally's pass reads about 100 bytes a result instead of its whole row; and one provider's
+        // results in sequence order, for JUnit's testsuite per provider (Docs/store.md).
         """
         ALTER TABLE results ADD COLUMN encoding INTEGER;
         ALTER TABLE results ADD COLUMN plugin TEXT;
@@ -204,6 +209,12 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         ALTER TABLE results ADD COLUMN simulated INTEGER;
         ALTER TABLE results ADD COLUMN scoring_calls INTEGER;
         ALTER TABLE results ADD COLUMN scoring_cost_usd REAL;
+        ALTER TABLE results ADD COLUMN attempts INTEGER;
+        ALTER TABLE results ADD COLUMN tokens_estimated INTEGER;
+        CREATE INDEX results_by_run_provider ON results(run_id, provider, seq);
+        CREATE INDEX results_figures ON results(run_id, seq, warmup, encoding, test, category, provider, plugin, model, repeat_index,
+            status, passed, latency_ms, ttft_ms, tpot_ms, decode_tps, input_tokens, output_tokens, error_kind, cost_usd, quality,
+            simulated, cached, scoring_calls, scoring_cost_usd, attempts, tokens_estimated);
         """,
     ]
 
@@ -356,9 +367,9 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
                 INSERT INTO results (run_id, seq, test, category, provider, model, repeat_index, status, error_kind,
                                      latency_ms, ttft_ms, cost_usd, quality, passed, data, cache_key, cached, warmup, started_at,
                                      encoding, plugin, tpot_ms, decode_tps, input_tokens, output_tokens, simulated,
-                                     scoring_calls, scoring_cost_usd)
+                                     scoring_calls, scoring_cost_usd, attempts, tokens_estimated)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                        ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
+                        ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
                 """)
         }
         let s = insertResult!, result = item.result
@@ -373,7 +384,7 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         s.bind(24, result.usage?.inputTokens); s.bind(25, result.usage?.outputTokens); s.bind(26, result.simulated ? 1 : 0)
         let scoringCost = result.scoringCostUSD
         s.bind(27, scoringCost != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil } ? 1 : 0)
-        s.bind(28, scoringCost)
+        s.bind(28, scoringCost); s.bind(29, result.attempts); s.bind(30, result.usage?.estimated == true ? 1 : 0)
         try s.run()
     }
 
@@ -494,30 +505,57 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     public func forEachFigures(runID: String, matching filter: ResultFilter,
                                _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError)
     {
+        try forEachRow(runID: runID, matching: filter, detail: nil) { row throws(LLMBenchError) in try body(row.figures) }
+    }
+
+    /// Figures as `forEachFigures` reads them; a row's JSON is decoded only where `detail` needs it.
+    public func forEachRow(runID: String, matching filter: ResultFilter, detail: ResultDetail?,
+                           _ body: (ResultRow) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
         guard fileVersion >= 7 else {
-            return try forEachResult(runID: runID, matching: filter) { result throws(LLMBenchError) in try body(ResultFigures(result)) }
+            return try forEachResult(runID: runID, matching: filter) { result throws(LLMBenchError) in try body(ResultRow(result)) }
         }
+        // Column 1: the JSON, where this row's must be read (a cached answer's whole result is given
+        // with any detail: its figures leave out the times and cost it was stored with).
+        let needed = switch detail {
+        case nil: "encoding IS NULL"
+        case .failures: "encoding IS NULL OR cached = 1 OR status = 'error' OR passed = 0"
+        case .text: "1"
+        }
+        // Without a detail, the query reads the covering index `results_figures`, not the rows: no JSON.
         let columns = """
-            seq, CASE WHEN encoding IS NULL THEN data END, test, category, provider, plugin, model, repeat_index, status, passed,
+            seq, \(detail == nil ? "NULL" : "CASE WHEN \(needed) THEN data END"), test, category, provider, plugin, model, repeat_index, status, passed,
             latency_ms, ttft_ms, tpot_ms, decode_tps, input_tokens, output_tokens, error_kind, cost_usd, quality, simulated, cached,
-            scoring_calls, scoring_cost_usd
+            scoring_calls, scoring_cost_usd, attempts, tokens_estimated, encoding IS NULL
             """
         var names = InternedNames()
-        try forEachRow(runID: runID, columns: columns, matching: filter, batch: [ResultFigures](), read: { q, batch throws(LLMBenchError) in
-            guard q.text(1) == nil else { return batch.append(ResultFigures(try decoded(q, data: 1, runID: runID))) }
+        try forEachRow(runID: runID, columns: columns, matching: filter, batch: [ResultRow](), read: { q, batch throws(LLMBenchError) in
+            // A row from before schema 7 has only its JSON.
+            guard q.int(25) == 0 else {
+                guard q.text(1) == nil else { return batch.append(ResultRow(try decoded(q, data: 1, runID: runID))) }
+                return batch.append(ResultRow(try storedResult(runID: runID, sequence: q.int(0) ?? -1)))
+            }
             guard let status = q.text(8).flatMap({ ResultStatus(rawValue: String(decoding: $0, as: UTF8.self)) }) else {
                 throw LLMBenchError(.store, "result \(q.int(0) ?? -1) of run \(runID) has no status in \(db.path)")
             }
-            batch.append(ResultFigures(
+            var row = ResultRow(figures: ResultFigures(
                 test: names.string(q.text(2), slot: 0), category: names.string(q.text(3), slot: 1),
                 provider: names.string(q.text(4), slot: 2), plugin: names.string(q.text(5), slot: 3),
                 model: names.string(q.text(6), slot: 4), repeatIndex: q.int(7) ?? 0, status: status, passed: q.int(9) == 1,
                 latencyMs: q.double(10), ttftMs: q.double(11), tpotMs: q.double(12), decodeTPS: q.double(13),
                 inputTokens: q.int(14), outputTokens: q.int(15), errorKind: q.text(16).map { String(decoding: $0, as: UTF8.self) },
                 costUSD: q.double(17), quality: q.double(18), simulated: q.int(19) == 1, cached: q.int(20) == 1,
-                scoringCalls: q.int(21) == 1, scoringCostUSD: q.double(22)))
+                scoringCalls: q.int(21) == 1, scoringCostUSD: q.double(22), attempts: q.int(23) ?? 1, tokensEstimated: q.int(24) == 1))
+            if detail == .failures && q.text(1) != nil || detail == .text && row.figures.cached {
+                row.result = try decoded(q, data: 1, runID: runID)
+                row.text = row.result.map { ResultText(output: $0.output, errorMessage: $0.error?.message) }
+            } else if detail == .text {
+                guard let bytes = q.utf8(1), let text = BenchResult.decodeText(utf8: bytes) else { throw unreadable(q, runID: runID) }
+                row.text = text
+            }
+            batch.append(row)
         }, { batch throws(LLMBenchError) in
-            for figures in batch { try body(figures) }
+            for row in batch { try body(row) }
         })
     }
 
@@ -569,8 +607,9 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         }
         if filter.onlyFailures { sql += " AND (status = 'error' OR passed = 0)" }
         if !filter.warmups && fileVersion >= 3 { sql += " AND warmup = 0" }
+        if let limit = filter.limit { sql += " ORDER BY seq LIMIT \(max(0, limit))" } else { sql += " ORDER BY seq" }
         var query: SQLiteDatabase.Statement? = try locked { () throws(LLMBenchError) in
-            let query = try db.prepare(sql + " ORDER BY seq")
+            let query = try db.prepare(sql)
             for (i, value) in values.enumerated() { query.bind(Int32(i + 1), value) }
             return query
         }
@@ -602,10 +641,20 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
 
     /// The row's result from its JSON in column `data` (column 0 is its sequence number).
     private func decoded(_ query: SQLiteDatabase.Statement, data: Int32, runID: String) throws(LLMBenchError) -> BenchResult {
-        guard let bytes = query.utf8(data), let result = BenchResult.decode(utf8: bytes) else {
-            throw LLMBenchError(.store, "result \(query.int(0) ?? -1) of run \(runID) is unreadable in \(db.path)")
-        }
+        guard let bytes = query.utf8(data), let result = BenchResult.decode(utf8: bytes) else { throw unreadable(query, runID: runID) }
         return result
+    }
+
+    /// One stored result, read by its sequence number (the caller holds the lock).
+    private func storedResult(runID: String, sequence: Int) throws(LLMBenchError) -> BenchResult {
+        let query = try db.prepare("SELECT seq, data FROM results WHERE run_id = ?1 AND seq = ?2")
+        query.bind(1, runID); query.bind(2, sequence)
+        guard try query.step() else { throw LLMBenchError(.store, "result \(sequence) of run \(runID) is missing from \(db.path)") }
+        return try decoded(query, data: 1, runID: runID)
+    }
+
+    private func unreadable(_ query: SQLiteDatabase.Statement, runID: String) -> LLMBenchError {
+        LLMBenchError(.store, "result \(query.int(0) ?? -1) of run \(runID) is unreadable in \(db.path)")
     }
 
     public func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T {
@@ -760,6 +809,12 @@ extension ResultStore {
         try ResultList(try results(runID: runID)).forEachResultJSON(matching: filter, body)
     }
 
+    public func forEachRow(runID: String, matching filter: ResultFilter, detail: ResultDetail?,
+                           _ body: (ResultRow) throws(LLMBenchError) -> Void) throws(LLMBenchError)
+    {
+        try results(of: runID).forEachResult(matching: filter) { result throws(LLMBenchError) in try body(ResultRow(result)) }
+    }
+
     /// For stores that take no snapshots: each read sees the store as it stands.
     public func withSnapshot<T>(_ body: () throws(LLMBenchError) -> T) throws(LLMBenchError) -> T { try body() }
 
@@ -778,6 +833,10 @@ public struct StoredResults: ResultSource {
 
     public func forEachFigures(matching filter: ResultFilter, _ body: (ResultFigures) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
         try store.forEachFigures(runID: runID, matching: filter, body)
+    }
+
+    public func forEachRow(matching filter: ResultFilter, detail: ResultDetail, _ body: (ResultRow) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
+        try store.forEachRow(runID: runID, matching: filter, detail: detail, body)
     }
 
     public func forEachResultJSON(matching filter: ResultFilter,

@@ -1,3 +1,4 @@
+import Foundation
 import LLMBenchCore
 
 /// One row per result, RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote, CR or LF,
@@ -10,13 +11,25 @@ enum CSVReport {
 
     static func write(_ report: StreamingReport, to output: ReportOutput) throws(LLMBenchError) {
         try output.write(line(columns))
-        try report.results.forEachResult(matching: .all) { result throws(LLMBenchError) in
+        // The figures of each result, with its answer and error message; a cached answer whole (its
+        // figures leave out the times and cost it was stored with, which the CSV lists).
+        try report.results.forEachRow(matching: .all, detail: .text) { row throws(LLMBenchError) in
+            if let result = row.result {
+                return try output.write(line([
+                    report.run.id, result.test, result.category, result.provider, result.model, String(result.repeatIndex),
+                    result.status.rawValue, result.error?.kind.rawValue ?? "", result.error?.message ?? "",
+                    number(result.latencyMs), number(result.ttftMs), number(result.usage.map { Double($0.inputTokens) }),
+                    number(result.usage.map { Double($0.outputTokens) }), number(result.costUSD), number(result.quality),
+                    result.passed ? "true" : "false", result.output,
+                ]))
+            }
+            let f = row.figures, text = row.text ?? ResultText(output: "", errorMessage: nil)
             try output.write(line([
-                report.run.id, result.test, result.category, result.provider, result.model, String(result.repeatIndex),
-                result.status.rawValue, result.error?.kind.rawValue ?? "", result.error?.message ?? "",
-                number(result.latencyMs), number(result.ttftMs), number(result.usage.map { Double($0.inputTokens) }),
-                number(result.usage.map { Double($0.outputTokens) }), number(result.costUSD), number(result.quality),
-                result.passed ? "true" : "false", result.output,
+                report.run.id, f.test, f.category, f.provider, f.model, String(f.repeatIndex),
+                f.status.rawValue, f.errorKind ?? "", text.errorMessage ?? "",
+                number(f.latencyMs), number(f.ttftMs), number(f.inputTokens.map(Double.init)),
+                number(f.outputTokens.map(Double.init)), number(f.costUSD), number(f.quality),
+                f.passed ? "true" : "false", text.output,
             ]))
         }
     }
@@ -39,25 +52,56 @@ enum CSVReport {
     static func number(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "" }
         if value == 0 { return "0" }
-        // "%.14e": one digit, a point, 14 digits, then the exponent.
-        let scientific = String(format: "%.14e", value)
-        let parts = scientific.split(separator: "e")
-        let negative = parts[0].hasPrefix("-")
-        let digits = parts[0].filter(\.isNumber)
-        let exponent = Int(parts[1])!
-        var text: String
-        if exponent >= 0 {
-            let whole = exponent + 1
-            text = whole >= digits.count
-                ? digits + String(repeating: "0", count: whole - digits.count)
-                : String(digits.prefix(whole)) + "." + String(digits.dropFirst(whole))
-        } else {
-            text = "0." + String(repeating: "0", count: -exponent - 1) + digits
+        // Swift's shortest form: when it has at most 15 digits, they are the value's 15-digit rounding
+        // (a double's neighbours are closer than half a unit of the 15th digit); else round with printf.
+        var decimal = Decimal(value.description)
+        if decimal.digits.count > 15 {
+            var buffer = [CChar](repeating: 0, count: 40)
+            _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.14e", $0) }
+            decimal = Decimal(String(cString: buffer))
         }
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
+        return decimal.text
+    }
+
+    /// A number's significant digits (no leading or trailing zeros) and the power of ten of the first.
+    private struct Decimal {
+        var negative = false
+        var digits: [UInt8] = []
+        var exponent = 0
+
+        /// From "-12.5", "0.082", "1e-05", "2.55000000000000e-06" and the like.
+        init(_ text: String) {
+            var integerDigits = 0, inFraction = false, exponentText = ""
+            var all: [UInt8] = []
+            var iterator = text.utf8.makeIterator()
+            while let byte = iterator.next() {
+                switch byte {
+                case UInt8(ascii: "-"): negative = true
+                case UInt8(ascii: "."): inFraction = true
+                case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                    while let rest = iterator.next() { exponentText.unicodeScalars.append(Unicode.Scalar(rest)) }
+                default:
+                    all.append(byte)
+                    if !inFraction { integerDigits += 1 }
+                }
+            }
+            let leading = all.prefix { $0 == UInt8(ascii: "0") }.count
+            digits = Array(all.dropFirst(leading))
+            while digits.last == UInt8(ascii: "0") { digits.removeLast() }
+            exponent = integerDigits - 1 - leading + (Int(exponentText) ?? 0)
         }
-        return (negative ? "-" : "") + text
+
+        var text: String {
+            var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+            if exponent >= 0 {
+                let whole = exponent + 1
+                out += digits.prefix(whole)
+                if digits.count < whole { out += repeatElement(UInt8(ascii: "0"), count: whole - digits.count) }
+                if digits.count > whole { out += [UInt8(ascii: ".")] + digits.dropFirst(whole) }
+            } else {
+                out += [UInt8(ascii: "0"), UInt8(ascii: ".")] + repeatElement(UInt8(ascii: "0"), count: -exponent - 1) + digits
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }

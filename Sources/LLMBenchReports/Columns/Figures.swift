@@ -48,16 +48,37 @@ enum Figures {
         return result.usage == nil ? none : noPrice
     }
 
+    /// The same from a result's figures (not a cached answer's: its figures leave its times out).
+    static func cost(_ figures: ResultFigures) -> String {
+        if let cost = figures.costUSD { return usd(cost) }
+        return figures.hasUsage ? noPrice : none
+    }
+
     /// The measured figures of one result, for JUnit bodies and system-out.
     static func metrics(_ result: BenchResult) -> String {
-        var parts = ["latency_ms=\(ms(result.latencyMs))", "ttft_ms=\(ms(result.ttftMs))"]
-        if let usage = result.usage {
-            parts.append("input_tokens=\(usage.inputTokens)")
-            parts.append("output_tokens=\(usage.outputTokens)\(usage.estimated ? " (estimated)" : "")")
+        metrics(latencyMs: result.latencyMs, ttftMs: result.ttftMs,
+                tokens: result.usage.map { ($0.inputTokens, $0.outputTokens, $0.estimated) }, cost: cost(result),
+                quality: result.quality, attempts: result.attempts)
+    }
+
+    /// The same from a result's figures (not a cached answer's).
+    static func metrics(_ figures: ResultFigures) -> String {
+        let tokens = figures.inputTokens.flatMap { input in figures.outputTokens.map { (input, $0, figures.tokensEstimated) } }
+        return metrics(latencyMs: figures.latencyMs, ttftMs: figures.ttftMs, tokens: tokens, cost: cost(figures),
+                       quality: figures.quality, attempts: figures.attempts)
+    }
+
+    private static func metrics(latencyMs: Double?, ttftMs: Double?, tokens: (input: Int, output: Int, estimated: Bool)?, cost: String,
+                                quality value: Double?, attempts: Int) -> String
+    {
+        var parts = ["latency_ms=\(ms(latencyMs))", "ttft_ms=\(ms(ttftMs))"]
+        if let tokens {
+            parts.append("input_tokens=\(tokens.input)")
+            parts.append("output_tokens=\(tokens.output)\(tokens.estimated ? " (estimated)" : "")")
         }
-        parts.append("cost_usd=\(cost(result))")
-        parts.append("quality=\(quality(result.quality))")
-        if result.attempts > 1 { parts.append("attempts=\(result.attempts)") }
+        parts.append("cost_usd=\(cost)")
+        parts.append("quality=\(quality(value))")
+        if attempts > 1 { parts.append("attempts=\(attempts)") }
         return parts.joined(separator: ", ")
     }
 

@@ -7,6 +7,9 @@ import LLMBenchCore
 /// no script, no external style or image, and a Content-Security-Policy of `default-src 'none'`
 /// says so to the browser. Results are written as they are read, so memory does not grow with them.
 enum HTMLReport {
+    /// The most results the page lists (a browser slows down past a few thousand rows of folded answers).
+    static let listedResults = 5000
+
     static func write(_ report: StreamingReport, to output: ReportOutput) throws(LLMBenchError) {
         let run = report.run
         let overview = try report.overview()
@@ -52,9 +55,19 @@ enum HTMLReport {
         }
         try put("</table>\n")
 
-        try put("<h2>Results</h2>\n<table class=\"results\"><tr><th>test</th><th>provider</th><th>model</th><th>outcome</th>"
+        // A page a browser opens: every result of a run up to `listedResults`; above, the failures only,
+        // up to as many, and where the rest are.
+        let failures = tally.errors + tally.thresholdFailures
+        let listing = tally.done <= listedResults ? ResultFilter.all : ResultFilter(onlyFailures: true, limit: listedResults)
+        try put("<h2>Results</h2>\n")
+        if tally.done > listedResults {
+            let shown = min(failures, listedResults)
+            try put("<p class=\"note\">\(shown == failures ? "All \(failures)" : "The first \(shown) of \(failures)") failed or errored results "
+                + "of \(tally.done); every result: <code>llmbench report \(escape(run.id)) --format csv</code> (or <code>json</code>).</p>\n")
+        }
+        try put("<table class=\"results\"><tr><th>test</th><th>provider</th><th>model</th><th>outcome</th>"
             + "<th>latency ms</th><th>cost USD</th><th>quality</th><th>output</th></tr>\n")
-        try report.results.forEachResult(matching: .all) { result throws(LLMBenchError) in
+        try report.results.forEachResult(matching: listing) { result throws(LLMBenchError) in
             let outcome = result.status == .error ? "error: \(result.error?.kind.rawValue ?? "")" : result.passed ? "passed" : "failed"
             let preview = Figures.truncated(result.output.replacingOccurrences(of: "\n", with: " "), limit: 80)
             try put("<tr class=\"\(result.status == .error ? "error" : result.passed ? "pass" : "fail")\"><td>\(escape(overview.names.name(result)))</td>"

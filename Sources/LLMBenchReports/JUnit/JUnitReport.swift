@@ -200,38 +200,51 @@ enum JUnitReport {
             try xml.endElement()
         }
 
-        /// Writes the provider's testcases; returns its system-out lines, one per result.
+        /// Writes the provider's testcases; returns its system-out lines, one per result. A passing
+        /// result is written from its figures; a failure (and a cached answer) from the whole result.
         private func writeTestcases(to xml: XMLTextWriter) throws -> [String] {
             var outLines: [String] = []
-            try results.forEachResult(matching: filter) { result throws(LLMBenchError) in
-                outLines.append("\n\(names.name(result)) [\(JUnitReport.classname(suite: run.suite, provider: result.provider, category: result.category))]: \(outcome(result)), \(Figures.metrics(result))")
-                try reporting {
-                    try xml.startElement("testcase")
-                    try xml.attribute("name", nonBlank(names.name(result), or: "test"))
-                    try xml.attribute("classname", JUnitReport.classname(suite: run.suite, provider: result.provider, category: result.category))
-                    try xml.attribute("time", Figures.fixed((result.latencyMs ?? 0) / 1000, 3))
-                    if result.status == .error {
-                        let kind = result.error?.kind.rawValue ?? ErrorKind.internal.rawValue
-                        try xml.startElement("error")
-                        try xml.attribute("message", "\(kind): \(result.error?.message ?? "")")
-                        try xml.attribute("type", kind)
-                        try xml.text(errorBody(result))
-                        try xml.endElement()
-                    } else if !result.passed {
-                        try xml.startElement("failure")
-                        try xml.attribute("message", Figures.scorerFailures(result))
-                        try xml.attribute("type", "threshold")
-                        try xml.text(failureBody(result))
-                        try xml.endElement()
-                    }
-                    try xml.endElement()
+            try results.forEachRow(matching: filter, detail: .failures) { row throws(LLMBenchError) in
+                let figures = row.figures
+                let name = names.name(test: figures.test, repeatIndex: figures.repeatIndex)
+                let classname = JUnitReport.classname(suite: run.suite, provider: figures.provider, category: figures.category)
+                let metrics = row.result.map(Figures.metrics) ?? Figures.metrics(figures)
+                outLines.append("\n\(name) [\(classname)]: \(outcome(figures)), \(metrics)")
+                if (figures.status == .error || !figures.passed) && row.result == nil {
+                    throw LLMBenchError(.store, "the failure \(name) of \(figures.provider) was read without its result")
                 }
+                try testcase(xml, name: name, classname: classname, latencyMs: row.result?.latencyMs ?? figures.latencyMs, result: row.result)
             }
             return outLines
         }
 
-        private func outcome(_ result: BenchResult) -> String {
-            if result.status == .error { return "error (\(result.error?.kind.rawValue ?? ErrorKind.internal.rawValue))" }
+        /// One testcase; `result` explains it when it failed.
+        private func testcase(_ xml: XMLTextWriter, name: String, classname: String, latencyMs: Double?, result: BenchResult?) throws(LLMBenchError) {
+            try reporting {
+                try xml.startElement("testcase")
+                try xml.attribute("name", nonBlank(name, or: "test"))
+                try xml.attribute("classname", classname)
+                try xml.attribute("time", Figures.fixed((latencyMs ?? 0) / 1000, 3))
+                if let result, result.status == .error {
+                    let kind = result.error?.kind.rawValue ?? ErrorKind.internal.rawValue
+                    try xml.startElement("error")
+                    try xml.attribute("message", "\(kind): \(result.error?.message ?? "")")
+                    try xml.attribute("type", kind)
+                    try xml.text(errorBody(result))
+                    try xml.endElement()
+                } else if let result, !result.passed {
+                    try xml.startElement("failure")
+                    try xml.attribute("message", Figures.scorerFailures(result))
+                    try xml.attribute("type", "threshold")
+                    try xml.text(failureBody(result))
+                    try xml.endElement()
+                }
+                try xml.endElement()
+            }
+        }
+
+        private func outcome(_ result: ResultFigures) -> String {
+            if result.status == .error { return "error (\(result.errorKind ?? ErrorKind.internal.rawValue))" }
             return result.passed ? "passed" : "failed"
         }
 

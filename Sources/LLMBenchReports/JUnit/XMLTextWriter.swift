@@ -79,7 +79,16 @@ final class XMLTextWriter {
     /// XML 1.0 allows tab, LF, CR and U+0020 and up, except U+FFFE and U+FFFF (surrogates cannot occur in
     /// a Swift string). Anything else (NUL, escape, bell…) would make the whole file unreadable, so it is dropped.
     static func xmlSafe(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
+        // Nearly every text is safe as it is: a byte scan says so without building another string.
+        // (U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.)
+        var safe = true, afterEFBF = 0
+        for byte in text.utf8 {
+            if byte < 0x20 && byte != 0x9 && byte != 0xA && byte != 0xD { safe = false; break }
+            if afterEFBF == 2 && (byte == 0xBE || byte == 0xBF) { safe = false; break }
+            afterEFBF = byte == 0xEF ? 1 : (afterEFBF == 1 && byte == 0xBF ? 2 : 0)
+        }
+        if safe { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
             switch scalar.value {
             case 0x9, 0xA, 0xD: true
             case 0..<0x20, 0xFFFE, 0xFFFF: false
@@ -97,9 +106,8 @@ final class XMLTextWriter {
 
 /// Passes `text` as the NUL-terminated `const xmlChar *` libxml2 expects.
 private func withXMLChars<R>(_ text: String, _ body: (UnsafePointer<xmlChar>) -> R) -> R {
-    var bytes = Array(text.utf8)
-    bytes.append(0)
-    return bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
+    // A native string hands out its own NUL-terminated bytes; no copy.
+    text.withCString { $0.withMemoryRebound(to: xmlChar.self, capacity: text.utf8.count + 1, body) }
 }
 
 /// What libxml2 refused, e.g. "libxml2 could not start <testsuite>", and what the sink threw if it

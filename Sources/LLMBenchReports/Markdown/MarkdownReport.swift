@@ -5,6 +5,9 @@ import LLMBenchCore
 enum MarkdownReport {
     /// How much of an answer a failure row shows.
     static let outputLimitCharacters = 200
+    /// How many failures (and requests not started) are listed: a pull-request comment holds 65,536
+    /// characters, and a row can take a few hundred. The rest are counted, with where to find them.
+    static let listedRows = 100
 
     static func write(_ report: StreamingReport, to output: ReportOutput) throws(LLMBenchError) {
         let run = report.run
@@ -51,24 +54,34 @@ enum MarkdownReport {
         } else {
             try lines(["<details><summary>\(failed + errored) failed or errored</summary>", ""])
             try lines(tableHead(["test", "provider", "model", "kind", "detail", "output"]))
-            try report.results.forEachResult(matching: ResultFilter(onlyFailures: true)) { result throws(LLMBenchError) in
+            try report.results.forEachResult(matching: ResultFilter(onlyFailures: true, limit: listedRows)) { result throws(LLMBenchError) in
                 try line(tableRow(failureRow(result, name: overview.names.name(result))))
             }
+            if failed + errored > listedRows { try lines(["", more(failed + errored, run: run)]) }
             try lines(["", "</details>"])
         }
 
         if tally.notStartedCount > 0 {
             try lines(["", "## Not started", ""])
             try lines(tableHead(["test", "category", "provider"]))
+            var listed = 0
             try tally.forEachNotStarted { item throws(LLMBenchError) in
+                listed += 1
+                guard listed <= listedRows else { return }
                 try line(tableRow([cell(overview.names.name(test: item.test, repeatIndex: item.repeatIndex)), cell(item.category), cell(item.provider)]))
             }
+            if tally.notStartedCount > listedRows { try lines(["", more(tally.notStartedCount, run: run)]) }
         }
 
         if !run.notices.isEmpty {
             try lines(["", "## Notices", ""])
             try lines(run.notices.map { "- " + inline($0) })
         }
+    }
+
+    /// The line under a list cut at `listedRows`.
+    private static func more(_ total: Int, run: RunInfo) -> String {
+        "The first \(listedRows) of \(total); all of them: `llmbench report \(inline(run.id)) --format csv` (or `json`)."
     }
 
     private static func failureRow(_ result: BenchResult, name: String) -> [String] {
