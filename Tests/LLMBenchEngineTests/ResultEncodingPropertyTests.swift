@@ -48,6 +48,8 @@ struct ResultEncodingPropertyTests {
             #"{"test":"a","provider":"p","status":"ok","test":"b","unknown":{"x":[1,2,{"y":null}]},"latency_ms":"12","passed":true}"#,
             #"{ "status" : "error" , "provider":"p","test":"t","error":{"kind":"timeout","message":"m"},"scores":[{"scorer":"s","value":0.5}]}"#,
             #"{"test":"t","provider":"p","status":"ok","input_tokens":10,"output_tokens":3,"input_tokens_method":"tokenizer"}"#,
+            // An escaped key is the key it spells; skipped values of every kind, escapes included.
+            #"{"te\u0073t":"a","provider":"p","status":"ok","unknown":{"\u00e9":[true,false,null,-1.5e3,"\"\\\/\b\f\n\r\t\ud83d\ude42"]}}"#,
         ]
         for text in texts {
             let parsed = BenchResult(json: try JSONValue.parse(text))
@@ -55,6 +57,13 @@ struct ResultEncodingPropertyTests {
             #expect(BenchResult.decode(utf8: Array(text.utf8)) == parsed, "\(text)")
         }
         #expect(BenchResult.decode(utf8: Array(#"{"test":"a","provider":"p","status":"ok"}"#.utf8))?.test == "a")
+        // What the parser refuses inside a skipped member is refused too.
+        for bad in [#"{"test":"a","provider":"p","status":"ok","u":[1,]}"#, #"{"test":"a","provider":"p","status":"ok","u":"\q"}"#,
+                    #"{"test":"a","provider":"p","status":"ok","u":tru}"#, #"{"test":"a","provider":"p","status":"ok","u":"\u12"}"#,
+                    "{\"te\u{1}st\":\"a\",\"provider\":\"p\",\"status\":\"ok\"}", #"{"test":"a","provider":"p","status":"ok","u":{"k" 1}}"#] {
+            #expect(BenchResult.decode(utf8: Array(bad.utf8)) == nil, "\(bad)")
+            #expect(throws: (any Error).self, "\(bad)") { try JSONValue.parse(bad) }
+        }
         for bad in [#"{"test":"a","provider":"p","status":"ok"} x"#, #"["test"]"#, #"{"test":"a","provider":"p","status":"ok","#, "", #"{"status":"nope","test":"a","provider":"p"}"#] {
             #expect(BenchResult.decode(utf8: Array(bad.utf8)) == nil, "\(bad)")
         }

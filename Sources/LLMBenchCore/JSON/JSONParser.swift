@@ -55,9 +55,14 @@ struct JSONParser {
         return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
     }
 
-    /// Reads an object from its `{` to past its `}`, passing each member to `each` in order; the value
-    /// of a key `skipping` names is checked and passed over, never built.
-    private mutating func members(skipping: (String) -> Bool = { _ in false }, _ each: (String, JSONValue) -> Void) throws(JSONParseError) {
+    /// Reads an object from its `{` to past its `}`, passing each member to `each` in order.
+    private mutating func members(_ each: (String, JSONValue) -> Void) throws(JSONParseError) {
+        try memberKeys { parser, key throws(JSONParseError) in each(String(decoding: key, as: UTF8.self), try parser.parseValue()) }
+    }
+
+    /// Reads an object from its `{` to past its `}`: for each member, `value` gets the key's UTF-8
+    /// bytes (unescaped) with the parser at the member's value, which it must read or skip.
+    private mutating func memberKeys(_ value: (inout JSONParser, ArraySlice<UInt8>) throws(JSONParseError) -> Void) throws(JSONParseError) {
         try nest()
         defer { depth -= 1 }
         index += 1
@@ -66,12 +71,12 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let key = try parseString()
+            let key = try parseKey()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            if skipping(key) { try skipValue() } else { each(key, try parseValue()) }
+            try value(&self, key)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -81,21 +86,40 @@ struct JSONParser {
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        var items: [JSONValue] = []
+        try elements { parser throws(JSONParseError) in items.append(try parser.parseValue()) }
+        return .array(items)
+    }
+
+    /// Reads an array from its `[` to past its `]`: `element` is called with the parser at each
+    /// element, which it must read or skip.
+    private mutating func elements(_ element: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
         try nest()
         defer { depth -= 1 }
         index += 1
-        var items: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
             throw fail("expected ',' or ']'")
         }
+    }
+
+    /// A key's bytes: a slice of the text when it has no escape (every key LLMBench writes), else
+    /// its decoded string's.
+    private mutating func parseKey() throws(JSONParseError) -> ArraySlice<UInt8> {
+        var end = index + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { index = end + 1 }
+            return bytes[(index + 1)..<end]
+        }
+        return ArraySlice(Array(try parseString().utf8))
     }
 
     private mutating func parseString() throws(JSONParseError) -> String {
@@ -181,22 +205,9 @@ struct JSONParser {
         guard index < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            try members(skipping: { _ in true }) { _, _ in }
+            try memberKeys { parser, _ throws(JSONParseError) in try parser.skipValue() }
         case UInt8(ascii: "["):
-            try nest()
-            defer { depth -= 1 }
-            index += 1
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
-            while true {
-                skipWhitespace()
-                try skipValue()
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unexpected end of input") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
-                throw fail("expected ',' or ']'")
-            }
+            try elements { parser throws(JSONParseError) in try parser.skipValue() }
         case UInt8(ascii: "\""):
             index += 1
             while index < bytes.count {
@@ -254,16 +265,41 @@ struct JSONParser {
 }
 
 extension JSONParser {
-    /// Reads a document that is one object, member by member: the value of a key `wanted` gives a
-    /// slot for is parsed and passed to `take` (a repeated key's last value wins, as in a parsed
-    /// object); other values are checked and passed over, never built. Throws as `parseDocument` would.
-    mutating func forEachMember(wanted: (String) -> Int?, _ take: (Int, JSONValue) -> Void) throws(JSONParseError) {
+    /// Reads a document that is one object, member by member: the value of a key `keys` gives a slot
+    /// for is parsed and passed to `take` (a repeated key's last value wins, as in a parsed object);
+    /// other values are checked and passed over, never built. Keys are matched by their bytes, no
+    /// string made. Throws as `parseDocument` would.
+    mutating func forEachMember(keys: JSONKeyTable, _ take: (Int, JSONValue) -> Void) throws(JSONParseError) {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
-        try members(skipping: { wanted($0) == nil }) { key, value in
-            if let slot = wanted(key) { take(slot, value) }
+        try memberKeys { parser, key throws(JSONParseError) in
+            if let slot = keys.slot(key) { take(slot, try parser.parseValue()) } else { try parser.skipValue() }
         }
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected text after the value") }
+    }
+}
+
+/// Names to slots, looked up by a key's UTF-8 bytes: a bucket by length and end bytes, then a byte
+/// comparison, so reading a member makes no string and hashes nothing.
+struct JSONKeyTable: Sendable {
+    private let names: [[UInt8]]
+    private let buckets: [[Int]]
+
+    init(_ names: [String]) {
+        self.names = names.map { Array($0.utf8) }
+        var buckets = [[Int]](repeating: [], count: 256)
+        for (slot, name) in self.names.enumerated() { buckets[Self.bucket(name[...])].append(slot) }
+        self.buckets = buckets
+    }
+
+    private static func bucket(_ key: ArraySlice<UInt8>) -> Int {
+        guard let first = key.first, let last = key.last else { return 0 }
+        return (key.count &* 31 &+ Int(first) &* 7 &+ Int(last)) & 255
+    }
+
+    func slot(_ key: ArraySlice<UInt8>) -> Int? {
+        for slot in buckets[Self.bucket(key)] where names[slot].elementsEqual(key) { return slot }
+        return nil
     }
 }

@@ -104,6 +104,8 @@ extension BenchResult {
         "warmup",
     ]
     static let fieldSlots: [String: Int] = Dictionary(uniqueKeysWithValues: fieldNames.enumerated().map { ($1, $0) })
+    /// The same, looked up by a key's bytes (`decode(utf8:)`).
+    static let fieldKeys = JSONKeyTable(fieldNames)
 
     /// Each field's slot, in the order of `fieldNames`.
     enum Field {
@@ -152,7 +154,7 @@ extension BenchResult {
         var slots = [JSONValue?](repeating: nil, count: fieldNames.count)
         var parser = JSONParser(bytes: bytes)
         do {
-            try parser.forEachMember(wanted: { fieldSlots[$0] }) { slot, value in slots[slot] = value }
+            try parser.forEachMember(keys: fieldKeys) { slot, value in slots[slot] = value }
         } catch {
             return nil
         }
@@ -167,7 +169,7 @@ extension BenchResult {
         var required = 0
         var parser = JSONParser(bytes: bytes)
         do {
-            try parser.forEachMember(wanted: { textSlots[$0] }) { slot, value in
+            try parser.forEachMember(keys: textKeys) { slot, value in
                 switch slot {
                 case 0: text.output = value.stringValue ?? ""
                 case 1: text.errorMessage = RequestError(json: value)?.message
@@ -186,7 +188,7 @@ extension BenchResult {
         return required == 0b11100 ? text : nil
     }
 
-    private static let textSlots = ["output": 0, "error": 1, "status": 2, "test": 3, "provider": 4]
+    private static let textKeys = JSONKeyTable(["output", "error", "status", "test", "provider"])
 
     /// The attempt log as kept in memory: a single successful attempt is the result itself.
     static func storedAttemptLog(_ attemptLog: JSONValue?) -> [AttemptRecord] {
