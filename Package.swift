@@ -22,12 +22,17 @@ let package = Package(
         .executable(name: "llmbench-fake-server", targets: ["llmbench-fake-server"]),
         // A scripted host for plugin authors' tests: drives a built plugin through the C ABI, no network.
         .library(name: "LLMBenchPluginTesting", targets: ["LLMBenchPluginTesting"]),
+        // The dashboard server (issue 11): its own product, so that building the CLI never builds
+        // Hummingbird. `llmbench serve` runs it when it was built beside llmbench.
+        .executable(name: "llmbench-serve", targets: ["llmbench-serve"]),
         // The scorer template in Swift (Scorers/Examples/swift-keyword-recall); not installed.
         .library(name: "LLMBenchExampleKeywordRecall", type: .dynamic, targets: ["KeywordRecallExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The dashboard only (LLMBenchServer); the CLI and the plugins never link it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The C boundary. Nothing else is shared between engine and plugins.
@@ -50,6 +55,15 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+
+        // The dashboard: pages and a JSON API over the store, on Hummingbird.
+        .target(name: "LLMBenchServer", dependencies: [
+            "LLMBenchCore", "LLMBenchEngine", "LLMBenchReports", .product(name: "Hummingbird", package: "hummingbird"),
+        ], exclude: ["README.md"]),
+        .executableTarget(name: "llmbench-serve", dependencies: [
+            "LLMBenchServer", "LLMBenchEngine", "LLMBenchCore", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/llmbench-serve"),
 
         .executableTarget(name: "llmbench-plugin-probe", dependencies: ["CLLMBenchPluginABI"], path: "Sources/llmbench-plugin-probe"),
 
@@ -91,6 +105,10 @@ let package = Package(
         .testTarget(name: "LiveAPITests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport"]),
         // The provider plugins, loaded with dlopen and driven through the C ABI by a scripted host.
         .testTarget(name: "ProviderPluginTests", dependencies: ["CLLMBenchPluginABI", "LLMBenchTestSupport", "LLMBenchPluginTesting"]),
+        .testTarget(name: "LLMBenchServerTests", dependencies: [
+            "LLMBenchServer", "LLMBenchEngine", "LLMBenchCore", "LLMBenchTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["LLMBenchCore", "LLMBenchTestSupport", "LLMBenchFakeServers"]),
 
         // Loopback fakes of the OpenAI, Anthropic and Gemini HTTP APIs; Foundation and Glibc only.

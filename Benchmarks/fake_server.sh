@@ -5,7 +5,8 @@
 #   start_server [RECORDS_FILE [PORT]]   sets server_pid, port and base (the provider's base_url);
 #                                        pinned to core $server_cpu when that is set
 #   stop_server                          stops it and waits: the records file is complete after it
-swift build -c release >/dev/null
+bash scripts/build.sh release >/dev/null
+swift build -c release --product llmbench-fake-server >/dev/null
 bin=$PWD/.build/release/llmbench
 fake=$PWD/.build/release/llmbench-fake-server
 work=$(mktemp -d)

@@ -11,7 +11,7 @@ PROVIDERS="${PROVIDERS:-20}"
 TESTS="${TESTS:-5000}"
 work="$(mktemp -d /tmp/llmbench-report-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-swift build -c release >/dev/null
+bash scripts/build.sh release >/dev/null
 bin=.build/release/llmbench
 
 python3 - "$work/suite.yaml" "$PROVIDERS" "$TESTS" <<'PY'

@@ -10,7 +10,7 @@ ROUNDS=${ROUNDS:-3}; TESTS=${TESTS:-1000}; REPEATS=${REPEATS:-100}; CONCURRENCY=
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p Benchmarks/results
 
-swift build -c release >/dev/null
+bash scripts/build.sh release >/dev/null
 bin=.build/release/llmbench
 python3 Benchmarks/make_suite.py "$TESTS" "$REPEATS" "$work/suite.yaml"
 n=$((TESTS * REPEATS))

@@ -29,13 +29,13 @@ prefix="$(cd "$prefix" && pwd)"
 if [ -z "$from" ]; then
     bash "$repo/scripts/setup.sh"
     export PATH="/opt/swift/usr/bin:$PATH"
-    (cd "$repo" && swift build -c release)
+    bash "$repo/scripts/build.sh" release
     from="$(cd "$repo" && swift build -c release --show-bin-path)"
 fi
 from="$(cd "$from" && pwd)"
 plugins=(libLLMBenchMock.so libLLMBenchOpenAI.so libLLMBenchAnthropic.so libLLMBenchGemini.so libLLMBenchExactMatch.so libLLMBenchBLEU.so libLLMBenchEmbeddingCosine.so libLLMBenchJUnitXML.so)
 for file in llmbench llmbench-plugin-probe "${plugins[@]}"; do
-    [ -f "$from/$file" ] || { echo "error: $from/$file is missing; build first (swift build -c release)" >&2; exit 1; }
+    [ -f "$from/$file" ] || { echo "error: $from/$file is missing; build first (bash scripts/build.sh)" >&2; exit 1; }
 done
 
 manifest="$prefix/share/llmbench/install-manifest.txt"

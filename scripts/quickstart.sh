@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="/opt/swift/usr/bin:$PATH"
-swift build -c release
+bash scripts/build.sh release
 exec .build/release/llmbench run Suites/quickstart.yaml --fail-on never "$@"

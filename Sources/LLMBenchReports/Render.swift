@@ -150,3 +150,13 @@ public func render(_ report: RunReport, as format: ReportFormat, options: Render
 
 /// Untrusted text made safe for one terminal line (control characters and ANSI escapes become spaces).
 public func terminalSafe(_ text: String) -> String { Figures.terminalSafe(text) }
+
+/// Untrusted text made inert anywhere in HTML, text or quoted attribute (what the HTML report does
+/// to every answer); for the dashboard's pages.
+public func htmlSafe(_ text: String) -> String { HTMLReport.escape(text) }
+
+/// The HTML report's style sheet, so the dashboard's pages look like it.
+public let htmlStyle = HTMLReport.style
+
+/// `value` with exactly `decimals` places, as every report writes numbers (no locale, no negative zero).
+public func fixedDecimals(_ value: Double, _ decimals: Int) -> String { Figures.fixed(value, decimals) }

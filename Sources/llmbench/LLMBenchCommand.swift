@@ -23,7 +23,7 @@ struct LLMBenchCommand: ParsableCommand {
         commandName: "llmbench",
         abstract: "Benchmark LLM providers side by side: latency, tokens, cost and quality.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReportCommand.self, RunsCommand.self, CompareCommand.self, TagCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, RunsCommand.self, CompareCommand.self, TagCommand.self, PluginsCommand.self, PricingCommand.self, ScoreCommand.self, ValidateCommand.self, InitCommand.self, ServeCommand.self]
     )
 
     /// Usage errors exit with 2, not ArgumentParser's 64, so scripts see one code for bad input.

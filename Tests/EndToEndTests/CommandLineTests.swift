@@ -403,3 +403,15 @@ struct CancellationTests {
         #expect(report["run"]?["planned"] == 40 && report["run"]?["not_started"]?.intValue == 40 - results.count)
     }
 }
+
+/// `llmbench serve` hands over to `llmbench-serve` beside it, options and all.
+struct ServeCommandTests {
+    @Test func serveRunsTheDashboardProgramWhichRefusesToServeBeyondLoopbackWithoutAToken() throws {
+        let cli = CLI()
+        let refused = try cli.run(["serve", "--bind", "0.0.0.0", "--port", "0", "--store", cli.home.file("s.sqlite")])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("error: refusing to serve on 0.0.0.0 without a token"), "\(refused.stderr)")
+        let help = try cli.run(["serve", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: llmbench serve [--store <store>] [--bind <bind>] [--port <port>] [--token <TOKEN>]"))
+    }
+}

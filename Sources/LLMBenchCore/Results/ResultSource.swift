@@ -9,10 +9,13 @@ public struct ResultFilter: Sendable, Hashable {
     public var warmups: Bool
     /// At most this many (the first in sequence order); nil for all.
     public var limit: Int?
+    /// Passes over this many of those that match first (a page of results).
+    public var offset: Int
 
     public init(provider: String? = nil, model: String? = nil, category: String? = nil, onlyFailures: Bool = false,
-                warmups: Bool = false, limit: Int? = nil)
+                warmups: Bool = false, limit: Int? = nil, offset: Int = 0)
     {
+        self.offset = max(0, offset)
         self.provider = provider
         self.model = model
         self.category = category
@@ -26,7 +29,7 @@ public struct ResultFilter: Sendable, Hashable {
     /// Everything stored, warm-ups included.
     public static let stored = ResultFilter(warmups: true)
 
-    /// Whether `result` meets the filter's conditions (`limit` aside: it counts what meets them).
+    /// Whether `result` meets the filter's conditions (`limit` and `offset` aside: they count what meets them).
     public func matches(_ result: BenchResult) -> Bool {
         (provider.map { $0 == result.provider } ?? true) && (model.map { $0 == result.model } ?? true)
             && (category.map { $0 == result.category } ?? true) && (!onlyFailures || result.status == .error || !result.passed)
@@ -119,8 +122,9 @@ public struct ResultList: ResultSource, Sendable {
     public init(_ results: [BenchResult]) { self.results = results }
 
     public func forEachResult(matching filter: ResultFilter, _ body: (BenchResult) throws(LLMBenchError) -> Void) throws(LLMBenchError) {
-        var left = filter.limit ?? Int.max
+        var left = filter.limit ?? Int.max, skip = filter.offset
         for result in results where left > 0 && filter.matches(result) {
+            guard skip == 0 else { skip -= 1; continue }
             left -= 1
             try body(result)
         }

@@ -214,7 +214,7 @@ public struct Recommendation: Sendable, Equatable {
     }
 
     /// Worse than the best (B below A) on pass/fail or on quality, significantly.
-    static func significantlyWorse(_ comparison: PairedComparison, level: Double) -> Bool {
+    public static func significantlyWorse(_ comparison: PairedComparison, level: Double = 0.05) -> Bool {
         if comparison.onlyA > comparison.onlyB && comparison.passDifferenceIsSignificant(at: level) { return true }
         if let quality = comparison.quality, quality.meanDifference < 0, quality.isSignificant(at: level) { return true }
         return false

@@ -607,7 +607,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         }
         if filter.onlyFailures { sql += " AND (status = 'error' OR passed = 0)" }
         if !filter.warmups && fileVersion >= 3 { sql += " AND warmup = 0" }
-        if let limit = filter.limit { sql += " ORDER BY seq LIMIT \(max(0, limit))" } else { sql += " ORDER BY seq" }
+        sql += " ORDER BY seq"
+        if filter.limit != nil || filter.offset > 0 { sql += " LIMIT \(filter.limit.map { max(0, $0) } ?? -1) OFFSET \(filter.offset)" }
         var query: SQLiteDatabase.Statement? = try locked { () throws(LLMBenchError) in
             let query = try db.prepare(sql)
             for (i, value) in values.enumerated() { query.bind(Int32(i + 1), value) }

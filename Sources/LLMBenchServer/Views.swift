@@ -1,0 +1,140 @@
+import LLMBenchCore
+import LLMBenchEngine
+import LLMBenchReports
+
+/// What the pages and the API show, read from the store once per request; the JSON of each is the
+/// API's body (Docs/dashboard.md), and the pages render the same values.
+enum Views {
+    /// The most results one page of `/api/runs/{id}/results` gives.
+    static let pageLimit = 1000
+
+    struct RunSummary: Sendable {
+        var run: RunInfo
+        var done: Int
+        var notStarted: Int
+        var summary: [GroupSummary]
+        var decisions: [DecisionTally.Decision]
+
+        var json: JSONValue {
+            .object([
+                "format": .string("llmbench.run-summary/1"),
+                "run": RunDocument.run(run, done: done, notStarted: notStarted),
+                "summary": .array(summary.map(\.json)),
+                "decisions": .array(decisions.map(\.json)),
+            ])
+        }
+    }
+
+    static func runs(_ store: SQLiteResultStore, suite: String?, tag: String?, limit: Int) throws(LLMBenchError) -> JSONValue {
+        let runs = try store.runs(matching: RunFilter(suite: suite, tag: tag), limit: limit)
+        return .object(["format": .string("llmbench.runs/1"), "runs": .array(runs.map { run, done in runListing(run, done: done) })])
+    }
+
+    static func runListing(_ run: RunInfo, done: Int) -> JSONValue {
+        .object([
+            "id": .string(run.id), "suite": .string(run.suite), "started": .string(Timestamps.iso8601(run.startedAt)),
+            "finished": run.finishedAt.map { .string(Timestamps.iso8601($0)) } ?? .null, "status": .string(run.status.rawValue),
+            "done": JSONValue(done), "tags": .array(run.tags.map { .string($0) }),
+        ])
+    }
+
+    /// A run's figures and decisions; nil when the store has no such run.
+    static func summary(_ store: SQLiteResultStore, runID: String) throws(LLMBenchError) -> RunSummary? {
+        guard let run = try store.run(id: runID) else { return nil }
+        let report = StreamingReport(run: run, results: store.results(of: runID))
+        let tally = try report.tally()
+        return RunSummary(run: run, done: tally.done, notStarted: tally.notStartedCount, summary: tally.summary,
+                          decisions: try report.decisions())
+    }
+
+    /// The newest run (of `suite`, when given); nil when there is none.
+    static func latest(_ store: SQLiteResultStore, suite: String?) throws(LLMBenchError) -> RunSummary? {
+        guard let newest = try store.runs(matching: RunFilter(suite: suite), limit: 1).first else { return nil }
+        return try summary(store, runID: newest.run.id)
+    }
+
+    /// The suites of the newest runs, newest first, each once.
+    static func suites(_ store: SQLiteResultStore) throws(LLMBenchError) -> [String] {
+        var seen: [String] = []
+        for (run, _) in try store.runs(limit: 200) where !seen.contains(run.suite) { seen.append(run.suite) }
+        return seen
+    }
+
+    /// One leaderboard row: a model in a category, with how it stands against the category's best.
+    struct Standing: Sendable {
+        var group: GroupSummary
+        var isBest: Bool
+        var onFrontier: Bool
+        /// Against the best on the same tests: nil for the best itself or where no comparison was made.
+        var comparison: PairedComparison?
+
+        /// Worse than the best on pass/fail or quality at p < 0.05, as the recommendation judges it
+        /// (McNemar; the paired test of quality); nil when not compared.
+        var significantlyWorse: Bool? { comparison.map { Recommendation.significantlyWorse($0) } }
+
+        var json: JSONValue {
+            .object([
+                "provider": .string(group.provider), "model": .string(group.model), "n": JSONValue(group.n),
+                "quality_mean": JSONValue(group.qualityMean), "quality_ci": group.qualityInterval?.json ?? .null,
+                "pass_rate": .number(group.passRate), "pass_rate_ci": group.passRateInterval?.json ?? .null,
+                "latency_p50_ms": JSONValue(group.latencyMs?.p50), "latency_p95_ms": JSONValue(group.latencyMs?.p95),
+                "cost_usd_mean": JSONValue(group.costMeanUSD), "cost_per_pass_usd": JSONValue(group.costPerPassUSD),
+                "best": .bool(isBest), "on_frontier": .bool(onFrontier), "significantly_worse": JSONValue(significantlyWorse),
+            ])
+        }
+    }
+
+    struct Board: Sendable {
+        var category: String?
+        var standings: [Standing]
+        var recommendation: Recommendation?
+
+        var json: JSONValue {
+            .object([
+                "category": JSONValue(category), "models": .array(standings.map(\.json)),
+                "recommendation": recommendation.map { r in
+                    .object(["provider": .string(r.chosen), "best": .string(r.best), "reference": .string(r.reference),
+                             "saving_percent": JSONValue(r.savingPercent)])
+                } ?? .null,
+            ])
+        }
+    }
+
+    /// The run as a leaderboard: the run as a whole, then each category, every model of it with the
+    /// decision's view of it where there is one.
+    static func boards(_ summary: RunSummary) -> [Board] {
+        var categories: [String?] = [nil]
+        for group in summary.summary { if let c = group.category, !categories.contains(c) { categories.append(c) } }
+        return categories.map { category in
+            let decision = summary.decisions.first { $0.category == category }
+            let best = decision?.recommendation?.best
+            let standings = summary.summary.filter { $0.category == category }.map { group in
+                Standing(group: group, isBest: group.provider == best, onFrontier: decision?.frontier.contains(group.provider) ?? false,
+                         comparison: decision?.comparisons[group.provider])
+            }
+            return Board(category: category, standings: standings, recommendation: decision?.recommendation)
+        }
+    }
+
+    static func leaderboard(_ summary: RunSummary) -> JSONValue {
+        .object([
+            "format": .string("llmbench.leaderboard/1"),
+            "run": runListing(summary.run, done: summary.done),
+            "categories": .array(boards(summary).map(\.json)),
+        ])
+    }
+
+    /// The `index`-th result of the run (in sequence order, warm-ups aside); nil past the last.
+    static func result(_ store: SQLiteResultStore, runID: String, index: Int) throws(LLMBenchError) -> BenchResult? {
+        var found: BenchResult?
+        try store.forEachResult(runID: runID, matching: ResultFilter(limit: 1, offset: index)) { found = $0 }
+        return found
+    }
+
+    static func results(_ store: SQLiteResultStore, runID: String, offset: Int, limit: Int) throws(LLMBenchError) -> JSONValue {
+        var results: [JSONValue] = []
+        try store.forEachResult(runID: runID, matching: ResultFilter(limit: limit, offset: offset)) { results.append($0.json) }
+        return .object(["format": .string("llmbench.results/1"), "offset": JSONValue(offset), "limit": JSONValue(limit),
+                        "results": .array(results)])
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LLMBenchCore
+import LLMBenchEngine
+import LLMBenchTestSupport
+import Testing
+
+@testable import LLMBenchServer
+
+/// The dashboard over a store of one run: two providers, two categories, one answer made of markup.
+/// Most tests go through the router in process; one through a real socket.
+struct ServerTests {
+    static let hostile = "<script>alert('pwned')</script></textarea><b id=\"injected\">bold</b>"
+
+    /// A store with one complete run of 2 providers × 10 tests; "cheap" misses 3 of them, and test
+    /// t4's answer from "cheap" is markup.
+    static func store() throws -> (dir: TemporaryDirectory, path: String, runID: String) {
+        let dir = TemporaryDirectory()
+        let path = dir.file("s.sqlite")
+        let store = try SQLiteResultStore(path: path)
+        let run = RunInfo(id: "run-20261202-1", suite: "dash", suiteDigest: "sha256:0", startedAt: 1_796_000_000,
+                          prices: PriceSnapshot(date: "2026-12-01", entries: []), concurrency: 2, tags: ["nightly"])
+        try store.beginRun(run, suitePath: "dash.yaml")
+        var results: [EncodedResult] = []
+        for t in 0..<10 {
+            for provider in ["cheap", "dear"] {
+                let passed = provider == "dear" || ![2, 5, 8].contains(t)
+                let output = provider == "cheap" && t == 4 ? hostile : passed ? "a\(t)" : "wrong"
+                let result = BenchResult(
+                    test: "t\(t)", category: t % 2 == 0 ? "qa" : "code", provider: provider, plugin: "mock", model: "m-\(provider)",
+                    repeatIndex: 0, status: .ok, latencyMs: Double(100 + t), ttftMs: Double(10 + t),
+                    usage: Usage(inputTokens: 10, outputTokens: 5), costUSD: provider == "cheap" ? 0.001 : 0.01,
+                    quality: passed ? 1 : 0, passed: passed,
+                    scores: [ScoreOutcome(scorer: "exact_match", value: passed ? 1 : 0, passed: passed, threshold: 1,
+                                          explanation: passed ? nil : "expected <a\(t)>")],
+                    output: output, startedAt: 1_796_000_000 + Double(t))
+                results.append(EncodedResult(sequence: results.count, result: result))
+            }
+        }
+        try store.append(runID: run.id, batch: results)
+        try store.finishRun(id: run.id, finishedAt: 1_796_000_100, notices: [], status: .complete, reason: nil)
+        return (dir, path, run.id)
+    }
+
+    static func json(_ response: TestResponse) throws -> JSONValue { try JSONValue.parse(String(buffer: response.body)) }
+
+    /// The dashboard over a fresh `store()`, driven by `test` with the run's id.
+    static func withDashboard(token: String? = nil, _ setup: TestingSetup = .router,
+                              _ test: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void) async throws
+    {
+        let (dir, path, runID) = try store()
+        defer { _ = dir }
+        let app = try DashboardServer.application(DashboardConfiguration(storePath: path, port: 0, token: token))
+        try await app.test(setup) { client in try await test(client, runID) }
+    }
+
+    @Test func theAPIListsRunsSummarisesThemAndPagesTheirResults() async throws {
+        try await Self.withDashboard(.router) { client, runID in
+            let runs = try Self.json(try await client.execute(uri: "/api/runs", method: .get))
+            #expect(runs["format"]?.stringValue == "llmbench.runs/1")
+            #expect(runs["runs"]?.arrayValue?.map { $0["id"]?.stringValue } == [runID])
+            let first = try #require(runs["runs"]?.arrayValue?.first)
+            #expect(first["done"]?.intValue == 20 && first["tags"]?.arrayValue?.count == 1)
+
+            let summary = try Self.json(try await client.execute(uri: "/api/runs/\(runID)", method: .get))
+            #expect(summary["run"]?["done"]?.intValue == 20)
+            // Overall and per category, for each provider: 2 × 3 groups.
+            #expect(summary["summary"]?.arrayValue?.count == 6)
+            #expect(summary["decisions"]?.arrayValue?.isEmpty == false)
+
+            let page = try Self.json(try await client.execute(uri: "/api/runs/\(runID)/results?offset=3&limit=2", method: .get))
+            let tests = page["results"]?.arrayValue?.map { "\($0["test"]?.stringValue ?? "")/\($0["provider"]?.stringValue ?? "")" }
+            #expect(tests == ["t1/dear", "t2/cheap"], "results 3 and 4 in sequence order")
+
+            let one = try Self.json(try await client.execute(uri: "/api/runs/\(runID)/results/8", method: .get))
+            #expect(one["output"]?.stringValue == Self.hostile, "the API gives the answer as it was, JSON-escaped")
+        }
+    }
+
+    @Test func theLeaderboardRanksEachCategoryAndSaysWhatIsSignificant() async throws {
+        try await Self.withDashboard(.router) { client, runID in
+            let board = try Self.json(try await client.execute(uri: "/api/leaderboard?suite=dash", method: .get))
+            let categories = try #require(board["categories"]?.arrayValue)
+            #expect(categories.map { $0["category"]?.stringValue ?? "all" } == ["all", "qa", "code"])
+            let all = try #require(categories[0]["models"]?.arrayValue)
+            let dear = try #require(all.first { $0["provider"]?.stringValue == "dear" })
+            let cheap = try #require(all.first { $0["provider"]?.stringValue == "cheap" })
+            #expect(dear["best"]?.boolValue == true && cheap["best"]?.boolValue == false)
+            #expect(cheap["pass_rate"]?.doubleValue == 0.7 && dear["pass_rate"]?.doubleValue == 1)
+            // 3 discordant pairs: McNemar's exact p = 0.25, so cheap is not significantly worse and,
+            // being cheaper, is the recommendation.
+            #expect(cheap["significantly_worse"]?.boolValue == false)
+            #expect(categories[0]["recommendation"]?["provider"]?.stringValue == "cheap")
+            #expect(categories[0]["recommendation"]?["saving_percent"]?.doubleValue.map { abs($0 - 90) < 1e-9 } == true)
+        }
+    }
+
+    @Test func badParametersAndMissingRunsAreClearErrors() async throws {
+        try await Self.withDashboard(.router) { client, runID in
+            let bad = try await client.execute(uri: "/api/runs?limit=0", method: .get)
+            #expect(bad.status == .badRequest)
+            let error = try Self.json(bad)["error"]?.stringValue
+            #expect(error == "limit must be a whole number from 1 to 1000, not 0")
+            let missing = try await client.execute(uri: "/api/runs/nope", method: .get)
+            let message = try Self.json(missing)["error"]?.stringValue
+            #expect(missing.status == .notFound && message == "no run nope")
+            let past = try await client.execute(uri: "/api/runs/\(runID)/results/20", method: .get)
+            #expect(past.status == .notFound)
+            let page = try await client.execute(uri: "/runs/nope", method: .get)
+            #expect(page.status == .notFound && String(buffer: page.body).contains("No run nope."))
+        }
+    }
+
+    @Test func thePagesRenderTheRunAndShowMarkupAsText() async throws {
+        try await Self.withDashboard(.router) { client, runID in
+            let board = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(board.contains("<title>Leaderboard: dash · LLMBench</title>"))
+            #expect(board.contains("Use <b>cheap</b>"))
+            #expect(board.contains("not significantly worse (ns)"))
+            #expect(board.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""))
+            let runs = String(buffer: try await client.execute(uri: "/runs", method: .get).body)
+            #expect(runs.contains("<a href=\"/runs/\(runID)\">\(runID)</a>"))
+            let report = String(buffer: try await client.execute(uri: "/runs/\(runID)", method: .get).body)
+            #expect(report.contains("<h2>Recommendation</h2>"))
+            // Result 8 is t4 from cheap: markup, shown as text on its page and in the run's report.
+            let result = String(buffer: try await client.execute(uri: "/runs/\(runID)/results/8", method: .get).body)
+            #expect(result.contains("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;&lt;/textarea&gt;&lt;b id=&quot;injected&quot;&gt;bold&lt;/b&gt;"))
+            for page in [result, report] {
+                #expect(!page.contains("<script") && !page.contains("<b id=\"injected\""))
+            }
+        }
+    }
+
+    /// With a token, nothing is served without it; without one, only loopback may be bound.
+    @Test func aTokenGuardsEveryRequestAndIsRequiredOffLoopback() async throws {
+        try await Self.withDashboard(token: "s3cret", .router) { client, runID in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer wrong"], [.authorization: "s3cret"]] {
+                let refused = try await client.execute(uri: "/api/runs", method: .get, headers: headers)
+                #expect(refused.status == .unauthorized)
+                #expect(!String(buffer: refused.body).contains("run-"))
+            }
+            let page = try await client.execute(uri: "/", method: .get, headers: [.authorization: "Bearer s3cret"])
+            #expect(page.status == .ok)
+        }
+        #expect(throws: LLMBenchError.self) { try DashboardConfiguration(storePath: "unused.sqlite", host: "0.0.0.0").validate() }
+        try DashboardConfiguration(storePath: "unused.sqlite", host: "0.0.0.0", token: "s3cret").validate()
+        try DashboardConfiguration(storePath: "unused.sqlite", host: "127.0.0.1").validate()
+    }
+
+    /// Over a real socket, as a browser would reach it.
+    @Test func itServesOverARealSocket() async throws {
+        try await Self.withDashboard(.live) { client, runID in
+            let response = try await client.execute(uri: "/api/runs/\(runID)", method: .get)
+            #expect(response.status == .ok && response.headers[.contentType] == "application/json")
+            let id = try Self.json(response)["run"]?["id"]?.stringValue
+            #expect(id == runID)
+        }
+    }
+}
