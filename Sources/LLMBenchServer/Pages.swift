@@ -55,10 +55,13 @@ enum Pages {
 
     static let htmlType = "text/html; charset=utf-8"
 
-    /// Renders on the store; a store that cannot be read is a page saying so (500).
+    /// Renders on the store; a store not made yet is a page saying how to fill it (404), one that
+    /// cannot be read a page saying why (500).
     static func page(_ data: DashboardData, _ body: @escaping @Sendable (SQLiteResultStore) throws(LLMBenchError) -> Response) async throws -> Response {
         do {
             return try await data.read(body)
+        } catch let error as LLMBenchError where error.code == .usage {
+            return document("No runs yet", "<p>\(htmlSafe(error.message))</p>", status: .notFound)
         } catch let error as LLMBenchError {
             return document("Store unavailable", "<p class=\"warning\">\(htmlSafe(error.message))</p>", status: .internalServerError)
         }

@@ -148,6 +148,21 @@ struct ServerTests {
         try DashboardConfiguration(storePath: "unused.sqlite", host: "127.0.0.1").validate()
     }
 
+    /// Before the first run there is no store: the pages say how to fill it, the API says so too.
+    @Test func aStoreNotMadeYetIsSaidSoNotAnError() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("none.sqlite")
+        let app = try DashboardServer.application(DashboardConfiguration(storePath: path, port: 0))
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: "/", method: .get)
+            #expect(page.status == .notFound && String(buffer: page.body).contains("<h1>No runs yet</h1>"))
+            #expect(String(buffer: page.body).contains("no store at \(path): nothing has been run into it yet"))
+            let api = try await client.execute(uri: "/api/runs", method: .get)
+            #expect(api.status == .notFound)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path), "reading never makes a store")
+    }
+
     /// Over a real socket, as a browser would reach it.
     @Test func itServesOverARealSocket() async throws {
         try await Self.withDashboard(.live) { client, runID in
