@@ -5,6 +5,9 @@ import LLMBenchEngine
 /// The JSON API behind every page (Docs/dashboard.md). Errors are `{"error": "…"}` with 400 (a bad
 /// parameter), 404 (no such run or result) or 500 (the store could not be read).
 enum API {
+    /// Every path the API answers, as Docs/openapi.json writes it; a test holds the two together.
+    static let paths = ["/api/runs", "/api/runs/{id}", "/api/runs/{id}/results", "/api/runs/{id}/results/{index}", "/api/leaderboard"]
+
     static func add(to router: Router<BasicRequestContext>, data: DashboardData) {
         router.get("/api/runs") { request, _ -> Response in try await guarded {
             let query = request.uri.queryParameters
