@@ -10,20 +10,28 @@ struct HTMLReportTests {
     static let hostile = "<script>document.title='pwned'</script></textarea><b id=\"injected\">bold</b>"
 
     /// Chromium's DOM after loading `file`, and what it logged (console messages, CSP refusals).
-    static func open(_ file: String) throws -> (dom: String, log: String) {
+    static func open(_ file: String) throws -> (dom: String, log: String) { try open(url: "file://\(file)") }
+
+    /// The same for any address; with `screenshot`, a second load saves the page as a PNG there.
+    static func open(url: String, screenshot: String? = nil) throws -> (dom: String, log: String) {
         guard let chromium = Shell.which("chromium") ?? Shell.which("chromium-browser") else {
             Issue.record("Chromium is not installed: scripts/setup.sh --tests installs it (Debian's chromium)")
             return ("", "")
         }
         let home = TemporaryDirectory("chromium-home")
-        let result = try Shell.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(home.path)",
-                                              "--enable-logging=stderr", "--v=0", "--dump-dom", "file://\(file)"])
+        let options = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(home.path)"]
+        let result = try Shell.run(chromium, options + ["--enable-logging=stderr", "--v=0", "--dump-dom", url])
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        if let screenshot {
+            let shot = try Shell.run(chromium, options + ["--hide-scrollbars", "--window-size=1280,1000", "--screenshot=\(screenshot)", url])
+            #expect(shot.status == 0 && FileManager.default.fileExists(atPath: screenshot), "\(shot.stderr.suffix(2000))")
+        }
         return (result.stdout, result.stderr)
     }
 
-    @Test func theReportRendersWithItsChartsFetchesNothingAndShowsMarkupAsText() throws {
-        let cli = CLI(), dir = TemporaryDirectory()
+    /// Runs a suite named `name` into `dir`/s.sqlite: two priced Mock providers, and test "markup"
+    /// answered by "cheap" with `hostile` (the run's first result); `extra` goes to `llmbench run`.
+    static func runWithMarkup(_ cli: CLI, _ dir: TemporaryDirectory, name: String, extra: [String] = []) throws -> String {
         let prices = dir.write("prices.yaml", """
             version: 1
             prices:
@@ -32,7 +40,7 @@ struct HTMLReportTests {
             """)
         let suite = dir.write("s.yaml", """
             version: 1
-            name: html
+            name: \(name)
             providers:
               - {id: cheap, plugin: mock, model: cheap, options: {mode: scripted, answers: {markup: \(YAMLQuoting.quoted(Self.hostile)), plain: "4"}}}
               - {id: dear, plugin: mock, model: dear, options: {mode: expected}}
@@ -42,8 +50,15 @@ struct HTMLReportTests {
               - {name: markup, category: html, prompt: "say it", expected: "x"}
               - {name: plain, category: math, prompt: "2+2", expected: "4"}
             """)
-        let run = try cli.run(["run", suite, "--store", dir.file("s.sqlite"), "--pricing", prices, "--quiet", "--fail-on", "never", "--html", dir.file("r.html")])
+        let store = dir.file("s.sqlite")
+        let run = try cli.run(["run", suite, "--store", store, "--pricing", prices, "--quiet", "--fail-on", "never"] + extra)
         #expect(run.status == 0, "\(run.stderr)")
+        return store
+    }
+
+    @Test func theReportRendersWithItsChartsFetchesNothingAndShowsMarkupAsText() throws {
+        let cli = CLI(), dir = TemporaryDirectory()
+        _ = try Self.runWithMarkup(cli, dir, name: "html", extra: ["--html", dir.file("r.html")])
         let html = try String(contentsOfFile: dir.file("r.html"), encoding: .utf8)
         // Nothing in the file could fetch: no script, link, image, frame or URL.
         for pattern in ["<script", "<link", "<img", "<iframe", "src=", "url(", "http://", "https://"] {
