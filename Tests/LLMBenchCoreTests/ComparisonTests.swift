@@ -12,6 +12,16 @@ struct ComparisonTests {
         return out
     }
 
+    /// One pair says nothing of a difference's spread: no difference is tested, so none is
+    /// significant (a bootstrap of one difference put it at p = 1/2001).
+    @Test func oneItemIsNoEvidenceOfADifference() throws {
+        let comparison = PairedComparison(a: Self.outcomes([true]), b: Self.outcomes([false]))
+        #expect(comparison.pairs == 1 && comparison.quality == nil && comparison.latencyMs == nil)
+        #expect(comparison.passPValue == 1, "McNemar on one discordant pair")
+        #expect(!Recommendation.significantlyWorse(comparison))
+        #expect(PairedComparison(a: Self.outcomes([true, true]), b: Self.outcomes([false, false])).quality != nil, "two pairs are tested")
+    }
+
     @Test func onlyItemsBothWereGivenArePaired() throws {
         var a = Self.outcomes([true, true, false, true, false, true])
         let b = Self.outcomes([true, false, true, true, false, false], quality: [1, 0, 1, nil, 0, 0], latency: 150)

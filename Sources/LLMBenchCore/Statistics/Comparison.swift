@@ -123,7 +123,10 @@ public struct PairedComparison: Sendable, Equatable {
         errorPValue = Inference.mcnemar(onlyA: errorsOnlyA, onlyB: errorsOnlyB).pValue
     }
 
+    /// nil below two pairs: one difference says nothing of its spread, and a bootstrap of it would
+    /// call any difference significant.
     private static func difference(_ pairs: [(Double, Double)], resamples: Int, seed: UInt64) -> Difference? {
+        guard pairs.count >= 2 else { return nil }
         if pairs.count > bootstrapPairs {
             guard let result = Inference.pairedTTest(pairs.map(\.0), pairs.map(\.1)) else { return nil }
             return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count, method: "t")
