@@ -160,3 +160,7 @@ public let htmlStyle = HTMLReport.style
 
 /// `value` with exactly `decimals` places, as every report writes numbers (no locale, no negative zero).
 public func fixedDecimals(_ value: Double, _ decimals: Int) -> String { Figures.fixed(value, decimals) }
+
+/// The HTML report's inline SVG of mean cost against mean quality for `groups`, with the frontier
+/// (the providers named) drawn through; for the dashboard's leaderboard.
+public func costQualitySVG(_ groups: [GroupSummary], frontier: [String]) -> String { HTMLReport.costQualityChart(groups, frontier: frontier) }

@@ -21,12 +21,20 @@ enum Pages {
         router.get("/runs") { request, _ -> Response in
             let suite = request.uri.queryParameters.get("suite")
             return try await page(data) { store throws(LLMBenchError) in
-                let runs = try store.runs(matching: RunFilter(suite: suite), limit: 200)
-                var html = "<table><tr><th>run</th><th>suite</th><th>started</th><th>status</th><th>results</th><th>tags</th></tr>\n"
-                for (run, done) in runs {
-                    html += "<tr><td><a href=\"/runs/\(link(run.id))\">\(htmlSafe(run.id))</a></td><td>\(htmlSafe(run.suite))</td>"
-                        + "<td>\(Timestamps.iso8601(run.startedAt))</td><td>\(htmlSafe(run.status.rawValue))</td><td>\(done)</td>"
-                        + "<td>\(htmlSafe(run.tags.joined(separator: ", ")))</td></tr>\n"
+                let rows = try Views.runRows(store, suite: suite, tag: nil, limit: 200)
+                var html = "<p class=\"note\">Each run against the one of its suite before it: pass rate in points, mean quality, and "
+                    + "mean cost and latency in % (means over the run; the run's own report has the intervals and tests).</p>\n"
+                    + "<table><tr><th>run</th><th>suite</th><th>started</th><th>status</th><th>results</th><th>pass rate</th>"
+                    + "<th>quality</th><th>cost / request USD</th><th>latency ms</th><th>tags</th></tr>\n"
+                for row in rows {
+                    let now = row.overview, before = row.previous?.overview
+                    html += "<tr><td><a href=\"/runs/\(link(row.run.id))\">\(htmlSafe(row.run.id))</a></td><td>\(htmlSafe(row.run.suite))</td>"
+                        + "<td>\(Timestamps.iso8601(row.run.startedAt))</td><td>\(htmlSafe(row.run.status.rawValue))</td><td>\(row.done)</td>"
+                        + "<td>\(changeCell(now?.passRate, before?.passRate, { fixedDecimals($0 * 100, 1) + " %" }, points))</td>"
+                        + "<td>\(changeCell(now?.qualityMean, before?.qualityMean, { fixedDecimals($0, 3) }, signed(3)))</td>"
+                        + "<td>\(changeCell(now?.costMeanUSD, before?.costMeanUSD, { fixedDecimals($0, 6) }, percent))</td>"
+                        + "<td>\(changeCell(now?.latencyMeanMs, before?.latencyMeanMs, { fixedDecimals($0, 1) }, percent))</td>"
+                        + "<td>\(htmlSafe(row.run.tags.joined(separator: ", ")))</td></tr>\n"
                 }
                 return document("Runs", html + "</table>\n")
             }
@@ -54,6 +62,27 @@ enum Pages {
     }
 
     static let htmlType = "text/html; charset=utf-8"
+
+    /// `value` as `text` writes it, with its change from `previous` after it when there is one.
+    static func changeCell(_ value: Double?, _ previous: Double?, _ text: (Double) -> String, _ change: (Double, Double) -> String) -> String {
+        guard let value else { return "–" }
+        guard let previous else { return text(value) }
+        return text(value) + " <span class=\"meta\">(" + change(value, previous) + ")</span>"
+    }
+
+    static func points(_ now: Double, _ before: Double) -> String { sign(now - before) + fixedDecimals(abs(now - before) * 100, 1) + " pp" }
+
+    static func signed(_ decimals: Int) -> (Double, Double) -> String {
+        { now, before in sign(now - before) + fixedDecimals(abs(now - before), decimals) }
+    }
+
+    static func percent(_ now: Double, _ before: Double) -> String {
+        guard before != 0 else { return "–" }
+        let change = (now - before) / before * 100
+        return sign(change) + fixedDecimals(abs(change), 1) + " %"
+    }
+
+    private static func sign(_ difference: Double) -> String { difference > 0 ? "+" : difference < 0 ? "−" : "±" }
 
     /// Renders on the store; a store not made yet is a page saying how to fill it (404), one that
     /// cannot be read a page saying why (500).
@@ -108,6 +137,11 @@ enum Pages {
             + "\(summary.done) results, \(htmlSafe(run.status.rawValue)), prices of \(htmlSafe(run.prices.date)).</p>\n"
         for board in Views.boards(summary) {
             html += "<h2>\(htmlSafe(board.category ?? "All categories"))</h2>\n"
+            if board.category == nil {
+                // The cost–quality scatter of the whole run, with its frontier (the HTML report's chart).
+                let frontier = summary.decisions.first { $0.category == nil }?.frontier ?? []
+                html += costQualitySVG(board.standings.map(\.group), frontier: frontier)
+            }
             if let r = board.recommendation {
                 let saving = r.savingPercent.map { " — saves " + fixedDecimals($0, 0) + " % against " + htmlSafe(r.reference) } ?? ""
                 html += "<p>Use <b>\(htmlSafe(r.chosen))</b>: the cheapest model not significantly worse than the best (\(htmlSafe(r.best)))\(saving).</p>\n"

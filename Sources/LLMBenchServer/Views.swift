@@ -25,9 +25,39 @@ enum Views {
         }
     }
 
-    static func runs(_ store: SQLiteResultStore, suite: String?, tag: String?, limit: Int) throws(LLMBenchError) -> JSONValue {
+    /// A run in a list: its few figures, and the run of the same suite before it (within the list).
+    struct RunRow: Sendable {
+        var run: RunInfo
+        var done: Int
+        var overview: RunOverview?
+        var previous: (id: String, overview: RunOverview?)?
+
+        var json: JSONValue {
+            var listing = runListing(run, done: done).objectValue ?? [:]
+            listing["overview"] = overview.map(Views.json) ?? .null
+            listing["previous"] = previous.map { .object(["id": .string($0.id), "overview": $0.overview.map(Views.json) ?? .null]) } ?? .null
+            return .object(listing)
+        }
+    }
+
+    static func runRows(_ store: SQLiteResultStore, suite: String?, tag: String?, limit: Int) throws(LLMBenchError) -> [RunRow] {
         let runs = try store.runs(matching: RunFilter(suite: suite, tag: tag), limit: limit)
-        return .object(["format": .string("llmbench.runs/1"), "runs": .array(runs.map { run, done in runListing(run, done: done) })])
+        let overviews = try store.overview(runIDs: runs.map(\.run.id))
+        return runs.enumerated().map { i, entry in
+            let before = runs[(i + 1)...].first { $0.run.suite == entry.run.suite }
+            return RunRow(run: entry.run, done: entry.done, overview: overviews[entry.run.id],
+                          previous: before.map { ($0.run.id, overviews[$0.run.id]) })
+        }
+    }
+
+    static func runs(_ store: SQLiteResultStore, suite: String?, tag: String?, limit: Int) throws(LLMBenchError) -> JSONValue {
+        .object(["format": .string("llmbench.runs/1"), "runs": .array(try runRows(store, suite: suite, tag: tag, limit: limit).map(\.json))])
+    }
+
+    static func json(_ overview: RunOverview) -> JSONValue {
+        .object(["results": JSONValue(overview.results), "pass_rate": .number(overview.passRate), "errors": JSONValue(overview.errors),
+                 "quality_mean": JSONValue(overview.qualityMean), "cost_usd_mean": JSONValue(overview.costMeanUSD),
+                 "latency_ms_mean": JSONValue(overview.latencyMeanMs)])
     }
 
     static func runListing(_ run: RunInfo, done: Int) -> JSONValue {

@@ -117,6 +117,7 @@ struct ServerTests {
             let board = String(buffer: try await client.execute(uri: "/", method: .get).body)
             #expect(board.contains("<title>Leaderboard: dash · LLMBench</title>"))
             #expect(board.contains("Use <b>cheap</b>"))
+            #expect(board.components(separatedBy: "id=\"cost-quality\"").count == 2, "the scatter, once, for the whole run")
             #expect(board.contains("not significantly worse (ns)"))
             #expect(board.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""))
             let runs = String(buffer: try await client.execute(uri: "/runs", method: .get).body)
@@ -146,6 +147,36 @@ struct ServerTests {
         #expect(throws: LLMBenchError.self) { try DashboardConfiguration(storePath: "unused.sqlite", host: "0.0.0.0").validate() }
         try DashboardConfiguration(storePath: "unused.sqlite", host: "0.0.0.0", token: "s3cret").validate()
         try DashboardConfiguration(storePath: "unused.sqlite", host: "127.0.0.1").validate()
+    }
+
+    /// A second run of the suite, where "cheap" now passes everything: the run list gives each run's
+    /// overview and the one before it, and the page shows the change.
+    @Test func theRunListSaysWhatChangedSinceThePreviousRunOfTheSuite() async throws {
+        let (dir, path, firstID) = try Self.store()
+        defer { _ = dir }
+        let store = try SQLiteResultStore(path: path)
+        let second = RunInfo(id: "run-20261202-2", suite: "dash", suiteDigest: "sha256:0", startedAt: 1_796_100_000,
+                             prices: PriceSnapshot(date: "2026-12-01", entries: []), concurrency: 2)
+        try store.beginRun(second, suitePath: "dash.yaml")
+        try store.append(runID: second.id, batch: (0..<10).map { t in
+            EncodedResult(sequence: t, result: BenchResult(
+                test: "t\(t)", category: "qa", provider: "cheap", plugin: "mock", model: "m-cheap", repeatIndex: 0, status: .ok,
+                latencyMs: 150, usage: Usage(inputTokens: 10, outputTokens: 5), costUSD: 0.002, quality: 1, passed: true, output: "a\(t)"))
+        })
+        try store.finishRun(id: second.id, finishedAt: 1_796_100_100, notices: [], status: .complete, reason: nil)
+        let app = try DashboardServer.application(DashboardConfiguration(storePath: path, port: 0))
+        try await app.test(.router) { client in
+            let runs = try #require(try Self.json(try await client.execute(uri: "/api/runs", method: .get))["runs"]?.arrayValue)
+            #expect(runs.map { $0["id"]?.stringValue } == [second.id, firstID])
+            #expect(runs[0]["previous"]?["id"]?.stringValue == firstID && runs[1]["previous"]?.isNull == true)
+            #expect(runs[0]["overview"]?["pass_rate"]?.doubleValue == 1 && runs[1]["overview"]?["pass_rate"]?.doubleValue == 0.85)
+            #expect(runs[1]["overview"]?["cost_usd_mean"]?.doubleValue.map { abs($0 - 0.0055) < 1e-12 } == true)
+            let page = String(buffer: try await client.execute(uri: "/runs", method: .get).body)
+            // 85 % → 100 %: +15.0 pp; mean cost 0.0055 → 0.002: −63.6 %; mean latency 104.5 → 150 ms: +43.5 %.
+            #expect(page.contains("100.0 % <span class=\"meta\">(+15.0 pp)</span>"), "\(page)")
+            #expect(page.contains("0.002000 <span class=\"meta\">(−63.6 %)</span>"))
+            #expect(page.contains("150.0 <span class=\"meta\">(+43.5 %)</span>"))
+        }
     }
 
     /// Before the first run there is no store: the pages say how to fill it, the API says so too.

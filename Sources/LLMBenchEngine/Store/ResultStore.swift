@@ -61,6 +61,18 @@ public protocol ResultStore: AnyObject, Sendable {
 }
 
 /// Which runs `runs(matching:)` lists: each set field must hold.
+/// A run in a few numbers, for lists of runs (`SQLiteResultStore.overview`).
+public struct RunOverview: Sendable, Equatable {
+    public var results: Int
+    public var passRate: Double
+    public var errors: Int
+    /// Over answered requests.
+    public var qualityMean: Double?
+    /// Cached answers aside (their cost and time belong to the run that measured them).
+    public var costMeanUSD: Double?
+    public var latencyMeanMs: Double?
+}
+
 public struct RunFilter: Sendable, Equatable {
     public var suite: String?
     public var tag: String?
@@ -449,6 +461,31 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             query.bind(1, limit); query.bind(2, filter.suite); query.bind(3, filter.tag); query.bind(4, filter.since); query.bind(5, filter.until)
             var found: [(run: RunInfo, done: Int)] = []
             while try query.step() { found.append((runInfo(query), query.int(16) ?? 0)) }
+            return found
+        }
+    }
+
+    /// Each run's figures in a few numbers (warm-ups aside), added up by SQLite: for lists of runs,
+    /// not for reports (means, not percentiles; no intervals).
+    public func overview(runIDs: [String]) throws(LLMBenchError) -> [String: RunOverview] {
+        guard !runIDs.isEmpty else { return [:] }
+        return try locked { () throws(LLMBenchError) -> [String: RunOverview] in
+            let measured = fileVersion >= 3 ? "warmup = 0" : "1"
+            let fresh = fileVersion >= 3 ? "cached = 0" : "1"
+            let query = try db.prepare("""
+                SELECT run_id, COUNT(*), SUM(passed), SUM(status = 'error'), AVG(CASE WHEN status = 'ok' THEN quality END),
+                       AVG(CASE WHEN \(fresh) THEN cost_usd END), AVG(CASE WHEN status = 'ok' AND \(fresh) THEN latency_ms END)
+                FROM results WHERE \(measured) AND run_id IN (\(runIDs.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
+                GROUP BY run_id
+                """)
+            for (i, id) in runIDs.enumerated() { query.bind(Int32(i + 1), id) }
+            var found: [String: RunOverview] = [:]
+            while try query.step() {
+                let n = query.int(1) ?? 0
+                found[query.string(0) ?? ""] = RunOverview(
+                    results: n, passRate: n == 0 ? 0 : Double(query.int(2) ?? 0) / Double(n), errors: query.int(3) ?? 0,
+                    qualityMean: query.double(4), costMeanUSD: query.double(5), latencyMeanMs: query.double(6))
+            }
             return found
         }
     }
