@@ -12,6 +12,23 @@ struct ComparisonTests {
         return out
     }
 
+    /// A run a few per cent slower on every item is significantly slower, but not a regression: that
+    /// is a busy machine between two runs. A tenth slower is.
+    @Test(arguments: [(3.0, false), (20.0, true)])
+    func aLatencyRegressionIsSignificantAndAtLeastATenth(slowerMs: Double, regression: Bool) throws {
+        var comparison = RunComparison()
+        for i in 0..<40 {
+            for (inB, latency) in [(false, 100.0 + Double(i % 5)), (true, 100.0 + Double(i % 5) + slowerMs)] {
+                comparison.add(BenchResult(test: "t\(i)", category: "c", provider: "p", plugin: "mock", model: "m", repeatIndex: 0,
+                                           status: .ok, latencyMs: latency, quality: 1, passed: true), inB: inB)
+            }
+        }
+        let rows = comparison.rows()
+        let overall = try #require(rows.first { $0.category == nil })
+        #expect(try #require(overall.comparison.latencyMs).isSignificant(), "every item is slower: significant either way")
+        #expect(Regression.find(in: rows).contains { $0.measure == .latency } == regression)
+    }
+
     /// One pair says nothing of a difference's spread: no difference is tested, so none is
     /// significant (a bootstrap of one difference put it at p = 1/2001).
     @Test func oneItemIsNoEvidenceOfADifference() throws {

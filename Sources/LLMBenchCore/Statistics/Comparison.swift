@@ -60,6 +60,8 @@ public struct PairedComparison: Sendable, Equatable {
         public var pairs: Int
         /// `bootstrap` up to `PairedComparison.bootstrapPairs` pairs, the paired `t` test beyond.
         public var method: String
+        /// A's mean over the same pairs: what a change is relative to.
+        public var meanA: Double = 0
 
         public func isSignificant(at level: Double = 0.05) -> Bool { pValue < level }
     }
@@ -127,13 +129,15 @@ public struct PairedComparison: Sendable, Equatable {
     /// call any difference significant.
     private static func difference(_ pairs: [(Double, Double)], resamples: Int, seed: UInt64) -> Difference? {
         guard pairs.count >= 2 else { return nil }
+        let meanA = pairs.reduce(0) { $0 + $1.0 } / Double(pairs.count)
         if pairs.count > bootstrapPairs {
             guard let result = Inference.pairedTTest(pairs.map(\.0), pairs.map(\.1)) else { return nil }
-            return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count, method: "t")
+            return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count,
+                              method: "t", meanA: meanA)
         }
         guard let result = Inference.pairedBootstrap(pairs.map(\.0), pairs.map(\.1), resamples: resamples, seed: seed) else { return nil }
         return Difference(meanDifference: result.difference, interval: result.interval, pValue: result.pValue, pairs: pairs.count,
-                          method: "bootstrap")
+                          method: "bootstrap", meanA: meanA)
     }
 }
 
@@ -242,6 +246,11 @@ public struct Regression: Sendable, Equatable {
                  "change": .string(change), "p": .number(pValue)])
     }
 
+    /// How much slower a run must be, besides significantly, for its latency to count as a regression:
+    /// a tenth of the baseline's mean. Two runs of one suite minutes apart on a busy machine differ
+    /// by a few per cent, significantly over a few dozen pairs; that is the machine, not the model.
+    public static let minimumLatencyChange = 0.10
+
     /// The regressions in `rows` (baseline as A, the later run as B), row by row.
     public static func find(in rows: [RunComparison.Row], level: Double = 0.05) -> [Regression] {
         var found: [Regression] = []
@@ -257,7 +266,7 @@ public struct Regression: Sendable, Equatable {
             if let q = c.quality, q.meanDifference < 0, q.pValue < level {
                 add(.quality, String(format: "quality %+.3f [%+.3f, %+.3f]", q.meanDifference, q.interval.lower, q.interval.upper), q.pValue)
             }
-            if let l = c.latencyMs, l.meanDifference > 0, l.pValue < level {
+            if let l = c.latencyMs, l.meanDifference > minimumLatencyChange * l.meanA, l.meanDifference > 0, l.pValue < level {
                 add(.latency, String(format: "latency %+.1f ms [%+.1f, %+.1f]", l.meanDifference, l.interval.lower, l.interval.upper), l.pValue)
             }
             if let cost = c.costUSD, cost.meanDifference > 0, cost.pValue < level {
