@@ -270,9 +270,12 @@ struct ProviderServiceAdmissionTests {
         #expect(run.results.count == 6 && run.results.allSatisfy { $0.scores.first?.error == nil })
         let starts = server.records().filter { $0.path.hasSuffix("/embeddings") }.map(\.requestStartNs).sorted()
         #expect(starts.count == 6)
-        let gapsMs = zip(starts.dropFirst(), starts).map { Double($0 - $1) / 1e6 }
-        // A wait only grows on a busy machine; 45 leaves the bucket's own rounding room.
-        #expect(gapsMs.allSatisfy { $0 >= 45 }, "\(gapsMs)")
+        // 1,200 a minute is one every 50 ms: six calls span 250 ms as admitted. The server sees each
+        // when it arrives, and a call late in transit shortens the gap after it (seen: 95 ms then
+        // 10 ms), so the span is what holds: 200 ms leaves one call 50 ms late. Without the limit the
+        // six arrive over about 100 ms (seen: 104), the scorers' own pace.
+        let spanMs = Double((starts.last ?? 0) - (starts.first ?? 0)) / 1e6
+        #expect(spanMs >= 200, "\(zip(starts.dropFirst(), starts).map { Double($0 - $1) / 1e6 })")
     }
 
     /// The embedder costs $0.05 a call (50 tokens at $1,000 per million; each call is estimated at
