@@ -6,7 +6,8 @@ import LLMBenchEngine
 /// parameter), 404 (no such run or result) or 500 (the store could not be read).
 enum API {
     /// Every path the API answers, as Docs/openapi.json writes it; a test holds the two together.
-    static let paths = ["/api/runs", "/api/runs/{id}", "/api/runs/{id}/results", "/api/runs/{id}/results/{index}", "/api/leaderboard"]
+    static let paths = ["/api/runs", "/api/runs/{id}", "/api/runs/{id}/results", "/api/runs/{id}/results/{index}", "/api/leaderboard",
+                        "/api/trends"]
 
     static func add(to router: Router<BasicRequestContext>, data: DashboardData) {
         router.get("/api/runs") { request, _ -> Response in try await guarded {
@@ -40,6 +41,14 @@ enum API {
                 return .json(result.json)
             }
         } }
+        router.get("/api/trends") { request, _ -> Response in
+            let suite = request.uri.queryParameters.get("suite")
+            let now = WallClock.nowUnix()
+            return try await answer(data) { store throws(LLMBenchError) in
+                guard let found = try Views.trends(store, suite: suite) else { return missing(suite.map { "no run of suite \($0)" } ?? "no run yet") }
+                return .json(Views.trendsJSON(found, now: now))
+            }
+        }
         router.get("/api/leaderboard") { request, _ -> Response in
             let suite = request.uri.queryParameters.get("suite")
             return try await answer(data) { store throws(LLMBenchError) in

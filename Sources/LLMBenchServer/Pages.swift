@@ -18,6 +18,14 @@ enum Pages {
                 return document("Leaderboard: \(summary.run.suite)", suiteLinks(suites, current: summary.run.suite) + leaderboard(summary))
             }
         }
+        router.get("/trends") { request, _ -> Response in
+            let suite = request.uri.queryParameters.get("suite")
+            let now = WallClock.nowUnix()
+            return try await page(data) { store throws(LLMBenchError) in
+                guard let found = try Views.trends(store, suite: suite) else { return document("Trends", "<p>No run yet.</p>", status: .notFound) }
+                return document("Trends: \(found.suite)", trendsTable(found.trends, now: now))
+            }
+        }
         router.get("/runs") { request, _ -> Response in
             let suite = request.uri.queryParameters.get("suite")
             return try await page(data) { store throws(LLMBenchError) in
@@ -103,7 +111,7 @@ enum Pages {
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(htmlSafe(title)) · LLMBench</title><style>\(htmlStyle)</style></head>
-            <body><nav><a href="/">Leaderboard</a> · <a href="/runs">Runs</a></nav>
+            <body><nav><a href="/">Leaderboard</a> · <a href="/trends">Trends</a> · <a href="/runs">Runs</a></nav>
             <h1>\(htmlSafe(title))</h1>
             \(body)</body></html>
 
@@ -161,6 +169,30 @@ enum Pages {
             html += "</table>\n"
         }
         return html
+    }
+
+    /// Per model: its newest run's figures, then the median of each run's figure over the last day,
+    /// week and month (the runs that started in each).
+    static func trendsTable(_ trends: [Views.Trend], now: Double) -> String {
+        var html = "<p class=\"note\">Each figure is the median over the runs of the suite that started in the window (each run's mean); "
+            + "the newest run's own comes first.</p>\n<table><tr><th>provider</th><th>model</th><th>figure</th><th>newest run</th>"
+            + Views.windows.map { "<th>median, last \($0.name)</th>" }.joined() + "</tr>\n"
+        let figures: [(String, (RunOverview) -> Double?, (Double) -> String)] = [
+            ("pass rate", { $0.passRate }, { fixedDecimals($0 * 100, 1) + " %" }), ("quality", \.qualityMean, { fixedDecimals($0, 3) }),
+            ("latency ms", \.latencyMeanMs, { fixedDecimals($0, 1) }), ("cost / request USD", \.costMeanUSD, { fixedDecimals($0, 6) }),
+        ]
+        for trend in trends {
+            for (i, (name, value, text)) in figures.enumerated() {
+                let newest = trend.points.last.flatMap { value($0.overview) }.map(text) ?? "–"
+                let medians = Views.windows.map { window -> String in
+                    let (median, runs) = trend.median(value, since: now - window.seconds)
+                    return median.map { "<td>\(text($0)) <span class=\"meta\">(\(runs) runs)</span></td>" } ?? "<td>–</td>"
+                }
+                let who = i == 0 ? "<td rowspan=\"\(figures.count)\">\(htmlSafe(trend.provider))</td><td rowspan=\"\(figures.count)\">\(htmlSafe(trend.model))</td>" : ""
+                html += "<tr>\(who)<td>\(name)</td><td>\(newest)</td>\(medians.joined())</tr>\n"
+            }
+        }
+        return html + "</table>\n"
     }
 
     static func drillDown(_ result: BenchResult, runID: String, index: Int) -> String {

@@ -168,3 +168,67 @@ enum Views {
                         "results": .array(results)])
     }
 }
+
+extension Views {
+    /// Windows back from now that a trend's rolling medians cover.
+    static let windows: [(name: String, seconds: Double)] = [("day", 86_400), ("week", 7 * 86_400), ("month", 30 * 86_400)]
+
+    /// One model's figures over a suite's runs: each run's overview (a point) and, per window, the
+    /// median of each figure over the runs that started in it.
+    struct Trend: Sendable {
+        var provider: String
+        var model: String
+        /// Oldest first.
+        var points: [(runID: String, started: Double, overview: RunOverview)]
+
+        /// The median of `figure` over the runs that started at `since` or later, and how many had it.
+        func median(_ figure: (RunOverview) -> Double?, since: Double) -> (value: Double?, runs: Int) {
+            let values = points.filter { $0.started >= since }.compactMap { figure($0.overview) }
+            return (Statistics.percentile(sorted: values.sorted(), 50), values.count)
+        }
+
+        func window(since: Double) -> JSONValue {
+            .object([
+                "runs": JSONValue(points.count(where: { $0.started >= since })),
+                "pass_rate": JSONValue(median({ $0.passRate }, since: since).value),
+                "quality_mean": JSONValue(median(\.qualityMean, since: since).value),
+                "cost_usd_mean": JSONValue(median(\.costMeanUSD, since: since).value),
+                "latency_ms_mean": JSONValue(median(\.latencyMeanMs, since: since).value),
+            ])
+        }
+
+        func json(now: Double) -> JSONValue {
+            .object([
+                "provider": .string(provider), "model": .string(model),
+                "windows": .object(Dictionary(uniqueKeysWithValues: Views.windows.map { ($0.name, window(since: now - $0.seconds)) })),
+                "points": .array(points.map { point in
+                    .object(["run": .string(point.runID), "started": .string(Timestamps.iso8601(point.started)), "overview": Views.json(point.overview)])
+                }),
+            ])
+        }
+    }
+
+    /// The trends of a suite's models over its newest `limit` runs (of `suite`, else of the newest
+    /// run's suite); nil when there is no run.
+    static func trends(_ store: SQLiteResultStore, suite: String?, limit: Int = 500) throws(LLMBenchError) -> (suite: String, trends: [Trend])? {
+        let newest = try store.runs(limit: 1).first?.run.suite
+        guard let name = suite ?? newest else { return nil }
+        let runs = try store.runs(matching: RunFilter(suite: name), limit: limit)
+        guard !runs.isEmpty else { return nil }
+        let started = Dictionary(runs.map { ($0.run.id, $0.run.startedAt) }, uniquingKeysWith: { first, _ in first })
+        var trends: [Trend] = []
+        for point in try store.overviewByModel(runIDs: runs.map(\.run.id)) {
+            if trends.last.map({ $0.provider != point.provider || $0.model != point.model }) ?? true {
+                trends.append(Trend(provider: point.provider, model: point.model, points: []))
+            }
+            trends[trends.count - 1].points.append((point.runID, started[point.runID] ?? 0, point.overview))
+        }
+        for i in trends.indices { trends[i].points.sort { ($0.started, $0.runID) < ($1.started, $1.runID) } }
+        return (name, trends)
+    }
+
+    static func trendsJSON(_ found: (suite: String, trends: [Trend]), now: Double) -> JSONValue {
+        .object(["format": .string("llmbench.trends/1"), "suite": .string(found.suite), "now": .string(Timestamps.iso8601(now)),
+                 "models": .array(found.trends.map { $0.json(now: now) })])
+    }
+}

@@ -58,7 +58,7 @@ struct DashboardBrowserTests {
         // The first result is the markup test's answer from "cheap" (plan order: test, then provider).
         let pages: [(path: String, name: String, shows: String)] = [
             ("/", "leaderboard", "<h1>Leaderboard: dashboard</h1>"), ("/", "leaderboard", "id=\"cost-quality\""),
-            ("/runs", "runs", ">\(runID)</a>"),
+            ("/runs", "runs", ">\(runID)</a>"), ("/trends", "trends", "<h1>Trends: dashboard</h1>"),
             ("/runs/\(runID)", "run-report", "id=\"cost-quality\""),
             ("/runs/\(runID)/results/0", "result", "&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
         ]

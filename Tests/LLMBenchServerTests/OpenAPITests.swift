@@ -30,6 +30,7 @@ struct OpenAPITests {
                 ("/api/runs/{id}/results/{index}", "/api/runs/\(runID)/results/99", 404),
                 ("/api/runs/{id}/results/{index}", "/api/runs/\(runID)/results/minus", 400),
                 ("/api/leaderboard", "/api/leaderboard", 200), ("/api/leaderboard", "/api/leaderboard?suite=none", 404),
+                ("/api/trends", "/api/trends", 200), ("/api/trends", "/api/trends?suite=none", 404),
             ]
             for request in requests {
                 let response = try await client.execute(uri: request.uri, method: .get)

@@ -179,6 +179,41 @@ struct ServerTests {
         }
     }
 
+    /// Three runs of a suite, started 2 hours, 3 days and 20 days ago, where "dear" passes 100 %,
+    /// 80 % and 60 %: the last day's median is the newest run's, the week's the median of two, the
+    /// month's of all three; the page shows the same.
+    @Test func trendsGiveRollingMediansOverTheLastDayWeekAndMonth() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("s.sqlite")
+        let store = try SQLiteResultStore(path: path)
+        let now = WallClock.nowUnix()
+        for (age, passes) in [(20 * 86_400.0, 6), (3 * 86_400.0, 8), (2 * 3_600.0, 10)] {
+            let run = RunInfo(id: "run-\(Int(age))", suite: "trend", suiteDigest: "d", startedAt: now - age,
+                              prices: PriceSnapshot(date: "2026-12-01", entries: []))
+            try store.beginRun(run, suitePath: "t.yaml")
+            try store.append(runID: run.id, batch: (0..<10).map { t in
+                EncodedResult(sequence: t, result: BenchResult(
+                    test: "t\(t)", category: "c", provider: "dear", plugin: "mock", model: "m", repeatIndex: 0, status: .ok,
+                    latencyMs: age > 86_400 ? 200 : 100, quality: t < passes ? 1 : 0, passed: t < passes, output: "x"))
+            })
+            try store.finishRun(id: run.id, finishedAt: now - age + 60, notices: [], status: .complete, reason: nil)
+        }
+        let app = try DashboardServer.application(DashboardConfiguration(storePath: path, port: 0))
+        try await app.test(.router) { client in
+            let trends = try Self.json(try await client.execute(uri: "/api/trends?suite=trend", method: .get))
+            let model = try #require(trends["models"]?.arrayValue?.first)
+            #expect(model["points"]?.arrayValue?.compactMap { $0["overview"]?["pass_rate"]?.doubleValue } == [0.6, 0.8, 1])
+            let windows = try #require(model["windows"])
+            #expect(windows["day"]?["runs"]?.intValue == 1 && windows["day"]?["pass_rate"]?.doubleValue == 1)
+            #expect(windows["week"]?["runs"]?.intValue == 2 && windows["week"]?["pass_rate"]?.doubleValue.map { abs($0 - 0.9) < 1e-12 } == true)
+            #expect(windows["month"]?["runs"]?.intValue == 3 && windows["month"]?["pass_rate"]?.doubleValue == 0.8)
+            #expect(windows["week"]?["latency_ms_mean"]?.doubleValue == 150)
+            let page = String(buffer: try await client.execute(uri: "/trends?suite=trend", method: .get).body)
+            #expect(page.contains("<td>pass rate</td><td>100.0 %</td><td>100.0 % <span class=\"meta\">(1 runs)</span></td>"
+                + "<td>90.0 % <span class=\"meta\">(2 runs)</span></td><td>80.0 % <span class=\"meta\">(3 runs)</span></td>"), "\(page)")
+        }
+    }
+
     /// Before the first run there is no store: the pages say how to fill it, the API says so too.
     @Test func aStoreNotMadeYetIsSaidSoNotAnError() async throws {
         let dir = TemporaryDirectory()

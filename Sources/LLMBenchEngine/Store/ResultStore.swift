@@ -468,23 +468,37 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
     /// Each run's figures in a few numbers (warm-ups aside), added up by SQLite: for lists of runs,
     /// not for reports (means, not percentiles; no intervals).
     public func overview(runIDs: [String]) throws(LLMBenchError) -> [String: RunOverview] {
-        guard !runIDs.isEmpty else { return [:] }
-        return try locked { () throws(LLMBenchError) -> [String: RunOverview] in
+        var found: [String: RunOverview] = [:]
+        for row in try aggregate(runIDs: runIDs, by: ["run_id"]) { found[row.keys[0]] = row.overview }
+        return found
+    }
+
+    /// The same per provider and model of each run: the points of a trend.
+    public func overviewByModel(runIDs: [String]) throws(LLMBenchError) -> [(runID: String, provider: String, model: String, overview: RunOverview)] {
+        try aggregate(runIDs: runIDs, by: ["run_id", "provider", "model"]).map { ($0.keys[0], $0.keys[1], $0.keys[2], $0.overview) }
+    }
+
+    /// `RunOverview`s of the runs' results grouped by `columns` (text columns of `results`).
+    private func aggregate(runIDs: [String], by columns: [String]) throws(LLMBenchError) -> [(keys: [String], overview: RunOverview)] {
+        guard !runIDs.isEmpty else { return [] }
+        return try locked { () throws(LLMBenchError) -> [(keys: [String], overview: RunOverview)] in
             let measured = fileVersion >= 3 ? "warmup = 0" : "1"
             let fresh = fileVersion >= 3 ? "cached = 0" : "1"
+            let keys = columns.joined(separator: ", ")
             let query = try db.prepare("""
-                SELECT run_id, COUNT(*), SUM(passed), SUM(status = 'error'), AVG(CASE WHEN status = 'ok' THEN quality END),
+                SELECT \(keys), COUNT(*), SUM(passed), SUM(status = 'error'), AVG(CASE WHEN status = 'ok' THEN quality END),
                        AVG(CASE WHEN \(fresh) THEN cost_usd END), AVG(CASE WHEN status = 'ok' AND \(fresh) THEN latency_ms END)
                 FROM results WHERE \(measured) AND run_id IN (\(runIDs.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
-                GROUP BY run_id
+                GROUP BY \(keys) ORDER BY \(keys)
                 """)
             for (i, id) in runIDs.enumerated() { query.bind(Int32(i + 1), id) }
-            var found: [String: RunOverview] = [:]
+            var found: [(keys: [String], overview: RunOverview)] = []
+            let k = Int32(columns.count)
             while try query.step() {
-                let n = query.int(1) ?? 0
-                found[query.string(0) ?? ""] = RunOverview(
-                    results: n, passRate: n == 0 ? 0 : Double(query.int(2) ?? 0) / Double(n), errors: query.int(3) ?? 0,
-                    qualityMean: query.double(4), costMeanUSD: query.double(5), latencyMeanMs: query.double(6))
+                let n = query.int(k) ?? 0
+                found.append(((0..<k).map { query.string($0) ?? "" }, RunOverview(
+                    results: n, passRate: n == 0 ? 0 : Double(query.int(k + 1) ?? 0) / Double(n), errors: query.int(k + 2) ?? 0,
+                    qualityMean: query.double(k + 3), costMeanUSD: query.double(k + 4), latencyMeanMs: query.double(k + 5))))
             }
             return found
         }
