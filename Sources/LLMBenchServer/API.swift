@@ -10,20 +10,27 @@ enum API {
                         "/api/trends"]
 
     static func add(to router: Router<BasicRequestContext>, data: DashboardData) {
-        router.get("/api/runs") { request, _ -> Response in try await guarded {
+        /// Routes a GET of one of `paths`, written as the OpenAPI file writes it (`{id}` for `:id`):
+        /// a path not in the list stops the server at start, so the list and the file's test hold.
+        func get(_ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+            precondition(paths.contains(path), "\(path) is not in API.paths (and Docs/openapi.json)")
+            let routed = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+            router.get(RouterPath(routed), use: handler)
+        }
+        get("/api/runs") { request, _ -> Response in try await guarded {
             let query = request.uri.queryParameters
             let limit = try number(query.get("limit"), name: "limit", default: 50, in: 1...1000)
             let (suite, tag) = (query.get("suite"), query.get("tag"))
             return try await answer(data) { store throws(LLMBenchError) in .json(try Views.runs(store, suite: suite, tag: tag, limit: limit)) }
         } }
-        router.get("/api/runs/:id") { _, context -> Response in
+        get("/api/runs/{id}") { _, context -> Response in
             let id = try context.parameters.require("id")
             return try await answer(data) { store throws(LLMBenchError) in
                 guard let summary = try Views.summary(store, runID: id) else { return missing("no run \(id)") }
                 return .json(summary.json)
             }
         }
-        router.get("/api/runs/:id/results") { request, context -> Response in try await guarded {
+        get("/api/runs/{id}/results") { request, context -> Response in try await guarded {
             let id = try context.parameters.require("id")
             let query = request.uri.queryParameters
             let offset = try number(query.get("offset"), name: "offset", default: 0, in: 0...Int.max)
@@ -33,7 +40,7 @@ enum API {
                 return .json(try Views.results(store, runID: id, offset: offset, limit: limit))
             }
         } }
-        router.get("/api/runs/:id/results/:index") { _, context -> Response in try await guarded {
+        get("/api/runs/{id}/results/{index}") { _, context -> Response in try await guarded {
             let id = try context.parameters.require("id")
             let index = try number(context.parameters.get("index"), name: "index", default: 0, in: 0...Int.max)
             return try await answer(data) { store throws(LLMBenchError) in
@@ -41,7 +48,7 @@ enum API {
                 return .json(result.json)
             }
         } }
-        router.get("/api/trends") { request, _ -> Response in
+        get("/api/trends") { request, _ -> Response in
             let suite = request.uri.queryParameters.get("suite")
             let now = WallClock.nowUnix()
             return try await answer(data) { store throws(LLMBenchError) in
@@ -49,7 +56,7 @@ enum API {
                 return .json(Views.trendsJSON(found, now: now))
             }
         }
-        router.get("/api/leaderboard") { request, _ -> Response in
+        get("/api/leaderboard") { request, _ -> Response in
             let suite = request.uri.queryParameters.get("suite")
             return try await answer(data) { store throws(LLMBenchError) in
                 guard let summary = try Views.latest(store, suite: suite) else { return missing(suite.map { "no run of suite \($0)" } ?? "no run yet") }

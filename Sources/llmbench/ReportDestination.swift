@@ -1,5 +1,6 @@
 import Foundation
 import LLMBenchCore
+import LLMBenchEngine
 import LLMBenchReports
 
 extension LLMBenchError.Code {
@@ -45,11 +46,8 @@ private final class ReportFile {
 
     init(path given: String) throws(LLMBenchError) {
         path = given
-        var target = given
-        if let resolved = realpath(given, nil) {
-            target = String(cString: resolved)
-            free(resolved)
-        }
+        let target = RealPath.resolved(given) ?? given
+        self.target = target
         var info = stat()
         if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
             temporaryPath = nil
@@ -63,7 +61,6 @@ private final class ReportFile {
         guard fd >= 0 else { throw Self.failure(path, errno) }
         let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         self.temporaryPath = temporaryPath
-        self.target = target
         // mkstemp makes the file private; a report gets the mode any new file gets.
         let mask = umask(0)
         umask(mask)
@@ -77,8 +74,8 @@ private final class ReportFile {
         }
     }
 
-    /// The file the temporary one is renamed to: `path`, or what its links lead to.
-    private var target = ""
+    /// The file written: `path`, or what its links lead to.
+    private let target: String
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(LLMBenchError) {
         guard let file else { return }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LLMBenchEngine
 
 /// `llmbench serve …` runs `llmbench-serve …`, the dashboard, from beside this program: it is a
 /// program of its own so that building the CLI never builds its server (Docs/dashboard.md).
@@ -27,7 +28,6 @@ struct ServeCommand: ParsableCommand {
 
     /// `llmbench-serve` in this program's own folder (links resolved).
     static func serverPath() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("llmbench-serve")
+        ((Installation.executablePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("llmbench-serve")
     }
 }

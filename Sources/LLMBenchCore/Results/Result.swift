@@ -354,6 +354,9 @@ public struct BenchResult: Sendable, Equatable {
         return (latencyMs - ttftMs) / Double(out - 1)
     }
 
+    /// Its scorers called the suite's providers (a score reports tokens).
+    public var madeScoringCalls: Bool { scores.contains { $0.inputTokens != nil || $0.outputTokens != nil } }
+
     /// What scoring this answer cost (its scorers' calls to the suite's providers); nil when none
     /// was made or one was unpriced.
     public var scoringCostUSD: Double? {

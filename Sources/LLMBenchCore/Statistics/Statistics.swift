@@ -268,7 +268,7 @@ public struct ResultFigures: Sendable, Equatable {
                   ttftMs: result.ttftMs, tpotMs: result.tpotMs, decodeTPS: result.decodeTPS, inputTokens: result.usage?.inputTokens,
                   outputTokens: result.usage?.outputTokens, errorKind: result.error?.kind.rawValue, costUSD: result.costUSD,
                   quality: result.quality, simulated: result.simulated, cached: result.cached,
-                  scoringCalls: result.scoringCostUSD != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil },
+                  scoringCalls: result.madeScoringCalls,
                   scoringCostUSD: result.scoringCostUSD, attempts: result.attempts, tokensEstimated: result.usage?.estimated == true)
     }
 

@@ -3,9 +3,9 @@ import Foundation
 /// What a path names on disk. Foundation's `resolvingSymlinksInPath` leaves a relative path
 /// relative and, on Linux, follows no link, so two spellings of one file compare unequal; these
 /// use realpath(3).
-enum RealPath {
+public enum RealPath {
     /// The absolute path with every symbolic link, "." and ".." resolved; nil if it does not exist.
-    static func resolved(_ path: String) -> String? {
+    public static func resolved(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -394,9 +394,8 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
         // The figures as a tally reads them (cached answers' own, before ResultFigures leaves them out).
         s.bind(20, BenchResult.jsonEncoding); s.bind(21, result.plugin); s.bind(22, result.tpotMs); s.bind(23, result.decodeTPS)
         s.bind(24, result.usage?.inputTokens); s.bind(25, result.usage?.outputTokens); s.bind(26, result.simulated ? 1 : 0)
-        let scoringCost = result.scoringCostUSD
-        s.bind(27, scoringCost != nil || result.scores.contains { $0.inputTokens != nil || $0.outputTokens != nil } ? 1 : 0)
-        s.bind(28, scoringCost); s.bind(29, result.attempts); s.bind(30, result.usage?.estimated == true ? 1 : 0)
+        s.bind(27, result.madeScoringCalls ? 1 : 0)
+        s.bind(28, result.scoringCostUSD); s.bind(29, result.attempts); s.bind(30, result.usage?.estimated == true ? 1 : 0)
         try s.run()
     }
 
@@ -579,22 +578,21 @@ public final class SQLiteResultStore: ResultStore, @unchecked Sendable {
             latency_ms, ttft_ms, tpot_ms, decode_tps, input_tokens, output_tokens, error_kind, cost_usd, quality, simulated, cached,
             scoring_calls, scoring_cost_usd, attempts, tokens_estimated, encoding IS NULL
             """
-        var names = InternedNames()
         try forEachRow(runID: runID, columns: columns, matching: filter, batch: [ResultRow](), read: { q, batch throws(LLMBenchError) in
             // A row from before schema 7 has only its JSON.
             guard q.int(25) == 0 else {
                 guard q.text(1) == nil else { return batch.append(ResultRow(try decoded(q, data: 1, runID: runID))) }
                 return batch.append(ResultRow(try storedResult(runID: runID, sequence: q.int(0) ?? -1)))
             }
-            guard let status = q.text(8).flatMap({ ResultStatus(rawValue: String(decoding: $0, as: UTF8.self)) }) else {
+            guard let status = q.string(8).flatMap(ResultStatus.init(rawValue:)) else {
                 throw LLMBenchError(.store, "result \(q.int(0) ?? -1) of run \(runID) has no status in \(db.path)")
             }
             var row = ResultRow(figures: ResultFigures(
-                test: names.string(q.text(2), slot: 0), category: names.string(q.text(3), slot: 1),
-                provider: names.string(q.text(4), slot: 2), plugin: names.string(q.text(5), slot: 3),
-                model: names.string(q.text(6), slot: 4), repeatIndex: q.int(7) ?? 0, status: status, passed: q.int(9) == 1,
+                test: q.string(2) ?? "", category: q.string(3) ?? "",
+                provider: q.string(4) ?? "", plugin: q.string(5) ?? "",
+                model: q.string(6) ?? "", repeatIndex: q.int(7) ?? 0, status: status, passed: q.int(9) == 1,
                 latencyMs: q.double(10), ttftMs: q.double(11), tpotMs: q.double(12), decodeTPS: q.double(13),
-                inputTokens: q.int(14), outputTokens: q.int(15), errorKind: q.text(16).map { String(decoding: $0, as: UTF8.self) },
+                inputTokens: q.int(14), outputTokens: q.int(15), errorKind: q.string(16),
                 costUSD: q.double(17), quality: q.double(18), simulated: q.int(19) == 1, cached: q.int(20) == 1,
                 scoringCalls: q.int(21) == 1, scoringCostUSD: q.double(22), attempts: q.int(23) ?? 1, tokensEstimated: q.int(24) == 1))
             if detail == .failures && q.text(1) != nil || detail == .text && row.figures.cached {
@@ -895,19 +893,5 @@ public struct StoredResults: ResultSource {
                                   _ body: (UnsafeBufferPointer<UInt8>) throws(LLMBenchError) -> Void) throws(LLMBenchError)
     {
         try store.forEachResultJSON(runID: runID, matching: filter, body)
-    }
-}
-
-/// Strings made from a column's text, reusing the last one made for the same slot when the bytes are
-/// the same (a run's rows repeat their provider, model and category): most rows make no new String.
-struct InternedNames {
-    private var last: [(bytes: [UInt8], string: String)] = Array(repeating: ([], ""), count: 5)
-
-    mutating func string(_ text: UnsafeBufferPointer<UInt8>?, slot: Int) -> String {
-        guard let text else { return "" }
-        if last[slot].bytes.elementsEqual(text) { return last[slot].string }
-        let string = String(decoding: text, as: UTF8.self)
-        last[slot] = (Array(text), string)
-        return string
     }
 }

@@ -140,10 +140,8 @@ final class SQLiteDatabase {
 
         func reset() { sqlite3_reset(raw); sqlite3_clear_bindings(raw) }
 
-        func string(_ column: Int32) -> String? {
-            guard sqlite3_column_type(raw, column) != SQLITE_NULL, let text = sqlite3_column_text(raw, column) else { return nil }
-            return String(cString: text)
-        }
+        /// A text column, all of its bytes (a NUL inside is kept, as `bind` stored it).
+        func string(_ column: Int32) -> String? { text(column).map { String(decoding: $0, as: UTF8.self) } }
 
         /// A text column's UTF-8 bytes, without making a String of them.
         func utf8(_ column: Int32) -> [UInt8]? {
